@@ -1,0 +1,34 @@
+//! # shoal-codec: the data path
+//!
+//! Turns a file into shards and back, on the user's machine and (for repair) on storage
+//! nodes. Nothing here touches the network or the chain: it is the pure "prepare" half of
+//! the client.
+//!
+//! ```text
+//! mnemonic ──keys──▶ file key ──▶ segment key (per file id)
+//! file ──segments──▶ seal (XChaCha20-Poly1305) ──▶ Reed–Solomon k+m ──▶ shards
+//!                                                     each shard: header ‖ body, body under a Merkle root
+//! manifest = sizes, parameters, key commitment, one root per shard  ──▶ chain
+//! ```
+//!
+//! - [`keys`]: BIP39 mnemonic, hardened per-file derivation, HKDF stretching;
+//! - [`seal`]: sealing one segment so that reordering, dropping, duplicating or truncating
+//!   segments fails to open;
+//! - [`erasure`]: Reed–Solomon coding of one sealed segment;
+//! - [`shard`]: a shard as bytes (header from `shoal-primitives`, then the body);
+//! - [`pipeline`]: whole files, streamed segment by segment with bounded memory, on all
+//!   cores;
+//! - [`error`]: the one error type, whose variants carry the offending values.
+
+pub mod erasure;
+pub mod error;
+pub mod keys;
+pub mod pipeline;
+pub mod seal;
+pub mod shard;
+
+pub use error::CodecError;
+pub use keys::{FileKey, MasterKey};
+pub use pipeline::{FileDecoder, FileEncoder};
+pub use shard::Shard;
+pub use shoal_primitives::{params::CodingParams, FileId, FileManifest};
