@@ -1,0 +1,286 @@
+//! # shoal-e2e: the end-to-end harness
+//!
+//! Starts real `shoal-node` processes on free loopback ports, each with its own base
+//! path, talks to them over HTTP JSON-RPC, and always stops them: a [`Node`] kills its
+//! process when dropped, and when the test is failing it prints the tail of the node's
+//! log first, so a CI failure shows what the node said.
+//!
+//! - [`Node`]: one process; [`NodeConfig`] says how to start it.
+//! - [`rpc`]: a minimal blocking JSON-RPC client over `std::net` (no extra dependencies).
+//! - [`chain`]: typed helpers: block numbers, storage, signed extrinsics built with the
+//!   runtime's own types.
+//! - [`serial`]: end-to-end tests share two cores; they take this lock so that at most
+//!   one network runs at a time.
+//!
+//! The node binary is `$SHOAL_NODE_BIN`, or `shoal-node` next to the test executable's
+//! `deps/` folder (the same cargo profile built both).
+
+pub mod chain;
+pub mod rpc;
+
+use std::{
+	fs::File,
+	io::{BufRead, BufReader},
+	net::TcpListener,
+	path::{Path, PathBuf},
+	process::{Child, Command, Stdio},
+	sync::{Mutex, MutexGuard},
+	time::{Duration, Instant},
+};
+
+use anyhow::{bail, Context, Result};
+
+/// Path of the `shoal-node` binary under test.
+pub fn node_binary() -> PathBuf {
+	if let Ok(path) = std::env::var("SHOAL_NODE_BIN") {
+		return PathBuf::from(path);
+	}
+	let exe = std::env::current_exe().expect("the test knows its own path");
+	// target/<profile>/deps/<test> -> target/<profile>/shoal-node
+	let profile_dir = exe.parent().and_then(Path::parent).expect("test binary lives in <profile>/deps");
+	let binary = profile_dir.join("shoal-node");
+	assert!(
+		binary.exists(),
+		"{} is missing: build it first with `cargo build --release -p shoal-node` (scripts/test.sh does)",
+		binary.display()
+	);
+	binary
+}
+
+/// A free TCP port on 127.0.0.1. The port is released before the node binds it; the
+/// window for a clash is tiny and a clash shows up as a clear start-up failure.
+pub fn free_port() -> u16 {
+	TcpListener::bind("127.0.0.1:0")
+		.and_then(|l| l.local_addr())
+		.map(|a| a.port())
+		.expect("the OS hands out ephemeral ports")
+}
+
+/// Serialises end-to-end tests: they start several nodes each and share two cores.
+pub fn serial() -> MutexGuard<'static, ()> {
+	static LOCK: Mutex<()> = Mutex::new(());
+	LOCK.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// Poll `check` every half second until it returns `Ok(true)` or `timeout` passes.
+pub fn wait_until(timeout: Duration, what: &str, mut check: impl FnMut() -> Result<bool>) -> Result<()> {
+	let start = Instant::now();
+	let mut last_error = None;
+	while start.elapsed() < timeout {
+		match check() {
+			Ok(true) => return Ok(()),
+			Ok(false) => {},
+			Err(e) => last_error = Some(e),
+		}
+		std::thread::sleep(Duration::from_millis(500));
+	}
+	match last_error {
+		Some(e) => bail!("timed out after {timeout:?} waiting for {what}; last error: {e:#}"),
+		None => bail!("timed out after {timeout:?} waiting for {what}"),
+	}
+}
+
+/// How to start one node.
+#[derive(Clone, Debug)]
+pub struct NodeConfig {
+	/// Name in logs and telemetry.
+	pub name: String,
+	/// `--dev`, `local`, or a spec file path.
+	pub chain: String,
+	/// Base path (database, keystore, network key).
+	pub base_path: PathBuf,
+	/// JSON-RPC port.
+	pub rpc_port: u16,
+	/// libp2p port.
+	pub p2p_port: u16,
+	/// Extra flags, e.g. `--alice`, `--bootnodes ...`, `--node-key ...`.
+	pub extra: Vec<String>,
+}
+
+impl NodeConfig {
+	/// A node on fresh free ports with base path `base_path`.
+	pub fn new(name: &str, chain: &str, base_path: PathBuf) -> Self {
+		NodeConfig {
+			name: name.into(),
+			chain: chain.into(),
+			base_path,
+			rpc_port: free_port(),
+			p2p_port: free_port(),
+			extra: Vec::new(),
+		}
+	}
+
+	fn args(&self) -> Vec<String> {
+		let mut args = vec![];
+		if self.chain == "dev" {
+			args.push("--dev".into());
+		} else {
+			args.extend(["--chain".into(), self.chain.clone()]);
+		}
+		args.extend([
+			"--name".into(),
+			self.name.clone(),
+			"--base-path".into(),
+			self.base_path.display().to_string(),
+			"--rpc-port".into(),
+			self.rpc_port.to_string(),
+			"--port".into(),
+			self.p2p_port.to_string(),
+			"--listen-addr".into(),
+			format!("/ip4/127.0.0.1/tcp/{}", self.p2p_port),
+			"--no-prometheus".into(),
+			"--no-telemetry".into(),
+			"--no-mdns".into(),
+			"--rpc-max-connections".into(),
+			"100".into(),
+		]);
+		args.extend(self.extra.iter().cloned());
+		args
+	}
+}
+
+/// A running node process; killed (SIGKILL) when dropped.
+pub struct Node {
+	/// How it was started; reused to restart it.
+	pub config: NodeConfig,
+	child: Option<Child>,
+	log: PathBuf,
+	// Keeps the log directory alive as long as the node.
+	_log_dir: tempfile::TempDir,
+}
+
+impl Node {
+	/// Start a node and wait until its RPC answers.
+	pub fn start(config: NodeConfig) -> Result<Node> {
+		let log_dir = tempfile::tempdir()?;
+		let log = log_dir.path().join(format!("{}.log", config.name));
+		let mut node = Node { config, child: None, log, _log_dir: log_dir };
+		node.spawn()?;
+		Ok(node)
+	}
+
+	fn spawn(&mut self) -> Result<()> {
+		let log = File::options().create(true).append(true).open(&self.log)?;
+		let child = Command::new(node_binary())
+			.args(self.config.args())
+			.env("RUST_LOG", "info")
+			.stdin(Stdio::null())
+			.stdout(log.try_clone()?)
+			.stderr(log)
+			.spawn()
+			.with_context(|| format!("starting {}", node_binary().display()))?;
+		self.child = Some(child);
+		let rpc = self.rpc();
+		let name = self.config.name.clone();
+		let started = wait_until(Duration::from_secs(60), &format!("{name}'s RPC"), || {
+			if let Some(status) = self.child.as_mut().and_then(|c| c.try_wait().ok()).flatten() {
+				bail!("{name} exited during start-up with {status}");
+			}
+			Ok(rpc.call("system_health", serde_json::json!([])).is_ok())
+		});
+		if let Err(e) = started {
+			self.print_log_tail(80);
+			return Err(e);
+		}
+		Ok(())
+	}
+
+	/// The RPC client of this node.
+	pub fn rpc(&self) -> rpc::Client {
+		rpc::Client::new(self.config.rpc_port)
+	}
+
+	/// `ws://` URL of the RPC endpoint.
+	pub fn ws_url(&self) -> String {
+		format!("ws://127.0.0.1:{}", self.config.rpc_port)
+	}
+
+	/// Kill the process with SIGKILL, as a crash would.
+	pub fn kill(&mut self) {
+		if let Some(mut child) = self.child.take() {
+			let _ = child.kill();
+			let _ = child.wait();
+		}
+	}
+
+	/// Start the process again with the same base path and ports.
+	pub fn restart(&mut self) -> Result<()> {
+		self.kill();
+		self.spawn()
+	}
+
+	/// Whether the process is still running.
+	pub fn is_running(&mut self) -> bool {
+		matches!(self.child.as_mut().map(|c| c.try_wait()), Some(Ok(None)))
+	}
+
+	/// The node's log so far.
+	pub fn log_text(&self) -> String {
+		std::fs::read_to_string(&self.log).unwrap_or_default()
+	}
+
+	/// Print the last `lines` lines of the log to stderr.
+	pub fn print_log_tail(&self, lines: usize) {
+		let Ok(file) = File::open(&self.log) else { return };
+		let all: Vec<String> = BufReader::new(file).lines().map_while(Result::ok).collect();
+		eprintln!("----- last {lines} log lines of {} -----", self.config.name);
+		for line in &all[all.len().saturating_sub(lines)..] {
+			eprintln!("{line}");
+		}
+	}
+}
+
+impl Drop for Node {
+	fn drop(&mut self) {
+		if std::thread::panicking() {
+			self.print_log_tail(60);
+		}
+		self.kill();
+	}
+}
+
+/// A four-validator local network (Alice, Bob, Charlie, Dave) on loopback.
+pub struct LocalNetwork {
+	/// The nodes, Alice first.
+	pub nodes: Vec<Node>,
+	_dir: tempfile::TempDir,
+}
+
+/// The fixed network key of the bootnode and its peer id.
+const BOOTNODE_KEY: &str = "0000000000000000000000000000000000000000000000000000000000000001";
+
+impl LocalNetwork {
+	/// Start all four and wait until each answers RPC.
+	pub fn start() -> Result<LocalNetwork> {
+		let dir = tempfile::tempdir()?;
+		let peer_id = peer_id_of(BOOTNODE_KEY)?;
+		let mut nodes = Vec::new();
+		let mut bootnode = String::new();
+		for name in ["alice", "bob", "charlie", "dave"] {
+			let mut config = NodeConfig::new(name, "local", dir.path().join(name));
+			config.extra.push(format!("--{name}"));
+			if name == "alice" {
+				config.extra.extend(["--node-key".into(), BOOTNODE_KEY.into()]);
+				bootnode = format!("/ip4/127.0.0.1/tcp/{}/p2p/{peer_id}", config.p2p_port);
+			} else {
+				config.extra.extend(["--bootnodes".into(), bootnode.clone()]);
+			}
+			nodes.push(Node::start(config)?);
+		}
+		Ok(LocalNetwork { nodes, _dir: dir })
+	}
+}
+
+/// Peer id of a libp2p ed25519 secret key given as hex, via `shoal-node key inspect-node-key`.
+pub fn peer_id_of(secret_hex: &str) -> Result<String> {
+	let file = tempfile::NamedTempFile::new()?;
+	std::fs::write(file.path(), secret_hex)?;
+	let output = Command::new(node_binary())
+		.args(["key", "inspect-node-key", "--file"])
+		.arg(file.path())
+		.output()?;
+	if !output.status.success() {
+		bail!("inspect-node-key failed: {}", String::from_utf8_lossy(&output.stderr));
+	}
+	Ok(String::from_utf8(output.stdout)?.trim().to_string())
+}

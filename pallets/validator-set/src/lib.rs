@@ -24,6 +24,8 @@ extern crate alloc;
 
 use alloc::vec::Vec;
 use sp_staking::SessionIndex;
+#[cfg(feature = "runtime-benchmarks")]
+use codec::Decode;
 
 pub use pallet::*;
 pub use weights::WeightInfo;

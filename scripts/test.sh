@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# The whole test suite: unit tests, codec property and tamper tests, pallet tests and the
+# end-to-end tests that start real nodes. Installs what is missing first.
+#
+#   scripts/test.sh            everything
+#   scripts/test.sh -p NAME    one package (arguments go to `cargo test`)
+source "$(dirname "$0")/lib.sh"
+
+ensure_prerequisites
+build_workspace
+if [ ! -d "$ROOT/tests/js/node_modules/@polkadot/api" ]; then
+	log "installing polkadot.js for the end-to-end check"
+	npm ci --prefix "$ROOT/tests/js" --no-audit --no-fund --loglevel=error
+fi
+log "testing"
+if [ $# -eq 0 ]; then set -- --workspace; fi
+cargo test --release --locked --manifest-path "$ROOT/Cargo.toml" "$@"

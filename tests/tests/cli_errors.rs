@@ -1,0 +1,59 @@
+//! Bad command lines and bad environments: one line naming the problem, a non-zero exit,
+//! no panic.
+
+use std::{net::TcpListener, process::Command};
+
+use shoal_e2e::{node_binary, serial};
+
+fn run(args: &[&str]) -> (i32, String) {
+	let output = Command::new(node_binary()).args(args).output().expect("the node binary runs");
+	let stderr = String::from_utf8_lossy(&output.stderr).to_string();
+	(output.status.code().unwrap_or(-1), stderr)
+}
+
+fn assert_clean_failure(args: &[&str], mentions: &str) {
+	let (code, stderr) = run(args);
+	assert_ne!(code, 0, "{args:?} should fail");
+	assert!(!stderr.contains("panicked") && !stderr.contains("stack backtrace"), "{args:?} panicked:\n{stderr}");
+	let error_lines: Vec<&str> = stderr.lines().filter(|l| l.starts_with("Error") || l.starts_with("error")).collect();
+	assert_eq!(error_lines.len(), 1, "{args:?} should print exactly one error line:\n{stderr}");
+	assert!(
+		error_lines[0].to_lowercase().contains(&mentions.to_lowercase()),
+		"{args:?}: error should mention {mentions:?}:\n{stderr}"
+	);
+}
+
+#[test]
+fn a_missing_chain_spec_is_named() {
+	assert_clean_failure(&["--chain", "/nonexistent/spec.json", "--tmp"], "/nonexistent/spec.json");
+}
+
+#[test]
+fn a_malformed_chain_spec_is_named() {
+	let file = tempfile::NamedTempFile::new().unwrap();
+	std::fs::write(file.path(), "{ this is not json").unwrap();
+	let path = file.path().display().to_string();
+	assert_clean_failure(&["--chain", &path, "--tmp"], "malformed");
+}
+
+#[test]
+fn an_unknown_flag_is_named() {
+	assert_clean_failure(&["--no-such-flag"], "--no-such-flag");
+}
+
+#[test]
+fn a_port_in_use_is_named() {
+	let _serial = serial();
+	let taken = TcpListener::bind("127.0.0.1:0").unwrap();
+	let port = taken.local_addr().unwrap().port().to_string();
+	assert_clean_failure(&["--dev", "--tmp", "--rpc-port", &port, "--no-prometheus"], "address");
+}
+
+#[test]
+fn an_unwritable_base_path_is_named() {
+	// As root every directory is writable, so use a path below a regular file.
+	let file = tempfile::NamedTempFile::new().unwrap();
+	let base = file.path().join("base");
+	let base = base.display().to_string();
+	assert_clean_failure(&["--dev", "--base-path", &base, "--no-prometheus"], "base");
+}
