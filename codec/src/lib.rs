@@ -22,6 +22,7 @@
 
 pub mod erasure;
 pub mod error;
+pub mod fuzzing;
 pub mod keys;
 pub mod pipeline;
 pub mod seal;
