@@ -72,14 +72,19 @@ fn merkle_tree(c: &mut Criterion) {
 	let body = data((params.segment_size / u32::from(params.data_shards)) as usize);
 	let mut group = c.benchmark_group("merkle");
 	group.throughput(Throughput::Bytes(body.len() as u64));
-	group.bench_function("root of a 4 MiB shard (1 KiB chunks)", |b| b.iter(|| merkle::root(&body, params.chunk_size)));
-	let leaves = merkle::leaves(&body, params.chunk_size);
-	group.bench_function("prove one chunk from leaves", |b| b.iter(|| merkle::prove_from_leaves(&leaves, black_box(1234)).unwrap()));
-	let root = merkle::root(&body, params.chunk_size);
-	let proof = merkle::prove_from_leaves(&leaves, 1234).unwrap();
+	group.bench_function("root of a 4 MiB shard", |b| b.iter(|| merkle::root(black_box(&body))));
+	group.bench_function("reference root of a 4 MiB shard (chunk by chunk)", |b| {
+		b.iter(|| merkle::reference_root(black_box(&body)))
+	});
+	group.throughput(Throughput::Elements(1));
+	group.bench_function("prove one 1 KiB chunk of a 4 MiB shard", |b| {
+		b.iter(|| merkle::prove(&body, params.chunk_size, black_box(1234)).unwrap())
+	});
+	let root = merkle::root(&body);
+	let proof = merkle::prove(&body, params.chunk_size, 1234).unwrap();
 	let chunk = merkle::chunk(&body, params.chunk_size, 1234).unwrap();
 	group.bench_function("verify one chunk", |b| {
-		b.iter(|| merkle::verify(&root, leaves.len() as u32, 1234, black_box(chunk), &proof).unwrap())
+		b.iter(|| merkle::verify(&root, body.len() as u32, params.chunk_size, 1234, black_box(chunk), &proof).unwrap())
 	});
 	group.finish();
 }

@@ -6,8 +6,8 @@
 //!
 //! ```text
 //! mnemonic ──keys──▶ file key ──▶ segment key (per file id)
-//! file ──segments──▶ seal (XChaCha20-Poly1305) ──▶ Reed–Solomon k+m ──▶ shards
-//!                                                     each shard: header ‖ body, body under a Merkle root
+//! file ──segments──▶ seal (AES-256-GCM) ──▶ Reed–Solomon k+m ──▶ shards
+//!                                         each shard: header ‖ body; root = BLAKE3(body)
 //! manifest = sizes, parameters, key commitment, one root per shard  ──▶ chain
 //! ```
 //!

@@ -119,7 +119,7 @@ impl FileEncoder {
 					segment: index,
 					file_size: self.file_size,
 					body_len: body_len as u32,
-					body_root: merkle::root(body, self.params.chunk_size),
+					body_root: merkle::root(body),
 				};
 				Shard { header, body: body.to_vec() }
 			})

@@ -42,7 +42,7 @@ impl Shard {
 		if body.len() > expected {
 			return Err(CodecError::ShardOversized { got: body.len(), expected });
 		}
-		if merkle::root(body, header.params.chunk_size) != header.body_root {
+		if merkle::root(body) != header.body_root {
 			return Err(CodecError::BodyRootMismatch {
 				segment: header.segment,
 				shard_index: header.shard_index,

@@ -11,9 +11,9 @@ use shoal_codec::{
 pub const MNEMONIC: &str =
 	"abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about";
 
-/// Small parameters so edge cases are cheap: 64-byte chunks, 1000-byte segments.
+/// Small parameters so edge cases are cheap: 1000-byte segments, 1 KiB chunks.
 pub fn small_params(k: u8, m: u8) -> CodingParams {
-	CodingParams { data_shards: k, parity_shards: m, segment_size: 1000, chunk_size: 64, ..CodingParams::default() }
+	CodingParams { data_shards: k, parity_shards: m, segment_size: 1000, chunk_size: 1024, ..CodingParams::default() }
 }
 
 /// Deterministic pseudo-random bytes.

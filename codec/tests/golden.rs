@@ -11,7 +11,7 @@ use shoal_codec::{CodingParams, FileDecoder};
 const VECTORS: &str = "tests/vectors/shards.txt";
 
 fn golden_lines() -> Vec<String> {
-	let params = CodingParams { data_shards: 3, parity_shards: 2, segment_size: 4096, chunk_size: 256, ..CodingParams::default() };
+	let params = CodingParams { data_shards: 3, parity_shards: 2, segment_size: 4096, chunk_size: 1024, ..CodingParams::default() };
 	// 10 000 bytes: three segments, the last one short.
 	let data: Vec<u8> = (0..10_000u32).map(|i| (i * 7 % 251) as u8).collect();
 	let (manifest, segments) = encode(params, &data, [0x5a; 32]);

@@ -111,7 +111,7 @@ fn a_flipped_ciphertext_byte_with_a_matching_root_fails_authentication() {
 	let mut body = shards[0].body.clone();
 	body[10] ^= 1;
 	let mut header = shards[0].header;
-	header.body_root = shoal_primitives::merkle::root(&body, params.chunk_size);
+	header.body_root = shoal_primitives::merkle::root(&body);
 	let forged = Shard { header, body };
 	let mut roots: Vec<[u8; 32]> = manifest.shard_roots.as_slice().to_vec();
 	roots[0] = header.body_root;

@@ -41,25 +41,19 @@ impl SubstrateCli for Cli {
 	}
 }
 
-/// The error as one line: sc-cli errors nest their causes with newlines and debug output.
+/// The error as one line: sc-cli errors nest their causes and may span lines.
 pub fn one_line(error: &sc_cli::Error) -> String {
 	let mut text = error.to_string();
 	let mut source = std::error::Error::source(error);
 	while let Some(cause) = source {
-		let cause = cause.to_string();
-		if !text.contains(&cause) {
+		let cause_text = cause.to_string();
+		if !text.contains(&cause_text) {
 			text.push_str(": ");
-			text.push_str(&cause);
+			text.push_str(&cause_text);
 		}
-		source = cause_source(source);
+		source = cause.source();
 	}
 	text.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-fn cause_source<'a>(
-	error: Option<&'a (dyn std::error::Error + 'static)>,
-) -> Option<&'a (dyn std::error::Error + 'static)> {
-	error.and_then(|e| e.source())
 }
 
 /// Parse the command line and run it.

@@ -1,118 +1,145 @@
-//! The binary Merkle tree over the chunks of a shard body.
+//! The Merkle tree over a shard body is BLAKE3's own tree: the root of a body is
+//! `blake3::hash(body)`.
 //!
-//! Leaves are `chunk_size` slices of the body (the last may be shorter; an empty body is
-//! one empty leaf). Level by level, neighbours are hashed in pairs; an odd node at the
-//! end of a level is carried up unchanged. A proof for one chunk lists the siblings met on
-//! the way up, bottom first; the verifier knows the leaf count (from the body length and
-//! chunk size on chain), so it knows at which levels a sibling exists.
+//! BLAKE3 already hashes its input as a binary tree of 1 KiB chunks (left-balanced: the
+//! left subtree of `n` chunks holds the largest power of two below `n`). A *leaf* of ours
+//! is an aligned group of `chunk_size / 1024` BLAKE3 chunks, which is always a subtree of
+//! that tree, so:
 //!
-//! Leaf hash: BLAKE3 `derive_key("shoal v1 merkle leaf")` of the chunk; inner hash:
-//! `derive_key("shoal v1 merkle node")` of `left ‖ right`. The two contexts keep leaves
-//! and inner nodes apart.
+//! - whoever holds a whole body (uploader, storage node) computes its root at full BLAKE3
+//!   speed with SIMD (see `BENCHMARKS.md`): the tree costs nothing extra;
+//! - a storage proof is one leaf plus the chaining values of the sibling subtrees on the
+//!   way up, and the verifier (the runtime) recomputes the root with one leaf's worth of
+//!   chunk compressions and one compression per level;
+//! - leaves, inner nodes and the root are domain-separated by BLAKE3's own flags
+//!   (`CHUNK_START`/`CHUNK_END`, `PARENT`, `ROOT`) and chunk counters, so no leaf can pass
+//!   for an inner node or sit at another position.
+//!
+//! Chaining values come from `blake3::guts`, the interface BLAKE3 exposes for tree
+//! walkers such as `bao`. The lock file pins BLAKE3, and [`reference_root`] (a slow,
+//! obvious recomputation of the tree) is tested against `blake3::hash`, so a change in
+//! either would fail the tests rather than the chain.
 
 use alloc::vec::Vec;
+use blake3::guts::{parent_cv, ChunkState, CHUNK_LEN};
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use scale_info::TypeInfo;
 
 use crate::Hash;
 
-/// Most levels a tree may have: 2³² leaves, far beyond any allowed shard.
+/// Most sibling hashes a proof may carry: a tree of 2³² leaves.
 pub const MAX_PROOF_DEPTH: u32 = 32;
 
-const LEAF_CONTEXT: &str = "shoal v1 merkle leaf";
-const NODE_CONTEXT: &str = "shoal v1 merkle node";
+/// BLAKE3's chunk length: leaf sizes are this times a power of two.
+pub const BLAKE3_CHUNK_LEN: u32 = CHUNK_LEN as u32;
 
-/// Hash of one chunk.
-pub fn leaf_hash(chunk: &[u8]) -> Hash {
-	let mut hasher = blake3::Hasher::new_derive_key(LEAF_CONTEXT);
-	hasher.update(chunk);
-	*hasher.finalize().as_bytes()
-}
-
-/// Hash of two children.
-pub fn node_hash(left: &Hash, right: &Hash) -> Hash {
-	let mut hasher = blake3::Hasher::new_derive_key(NODE_CONTEXT);
-	hasher.update(left);
-	hasher.update(right);
-	*hasher.finalize().as_bytes()
-}
-
-/// Leaves of a body of `body_len` bytes cut into `chunk_size` chunks (at least one).
+/// Leaves of a body of `body_len` bytes cut into `chunk_size` leaves (at least one).
 pub fn leaf_count(body_len: u32, chunk_size: u32) -> u32 {
 	body_len.div_ceil(chunk_size.max(1)).max(1)
 }
 
-/// The chunk with index `index` of `body`, or `None` past the end.
+/// The leaf with index `index` of `body`, or `None` past the end.
 pub fn chunk(body: &[u8], chunk_size: u32, index: u32) -> Option<&[u8]> {
 	let chunk_size = chunk_size.max(1) as usize;
-	let start = (index as usize).checked_mul(chunk_size)?;
 	if body.is_empty() && index == 0 {
 		return Some(body);
 	}
+	let start = (index as usize).checked_mul(chunk_size)?;
 	if start >= body.len() {
 		return None;
 	}
 	Some(&body[start..body.len().min(start + chunk_size)])
 }
 
-/// Hashes of every leaf of `body`.
-pub fn leaves(body: &[u8], chunk_size: u32) -> Vec<Hash> {
-	if body.is_empty() {
-		return alloc::vec![leaf_hash(&[])];
-	}
-	body.chunks(chunk_size.max(1) as usize).map(leaf_hash).collect()
+/// Root of `body`: its BLAKE3 hash.
+pub fn root(body: &[u8]) -> Hash {
+	*blake3::hash(body).as_bytes()
 }
 
-/// The next level up from `level`.
-fn parent_level(level: &[Hash]) -> Vec<Hash> {
-	level
-		.chunks(2)
-		.map(|pair| match pair {
-			[left, right] => node_hash(left, right),
-			[single] => *single,
-			_ => unreachable!("chunks(2) yields one or two items"),
+/// Largest power of two strictly below `n` (`n ≥ 2`): the size of a left subtree.
+fn left_subtree_len(n: u64) -> u64 {
+	debug_assert!(n >= 2);
+	1 << (63 - (n - 1).leading_zeros())
+}
+
+/// Chaining value of `data` as the BLAKE3 subtree whose first chunk has counter
+/// `first_chunk`. `data` must be an aligned subtree: all of its chunks full but the last.
+fn subtree_cv(data: &[u8], first_chunk: u64, is_root: bool) -> Hash {
+	let chunks = (data.len() as u64).div_ceil(CHUNK_LEN as u64).max(1);
+	if chunks == 1 {
+		let mut state = ChunkState::new(first_chunk);
+		state.update(data);
+		return *state.finalize(is_root).as_bytes();
+	}
+	let left_chunks = left_subtree_len(chunks);
+	let (left, right) = data.split_at((left_chunks as usize) * CHUNK_LEN);
+	let left = subtree_cv(left, first_chunk, false);
+	let right = subtree_cv(right, first_chunk + left_chunks, false);
+	*parent_cv(&left.into(), &right.into(), is_root).as_bytes()
+}
+
+/// The root recomputed chunk by chunk, the slow and obvious way. Tests hold it equal to
+/// [`root`].
+pub fn reference_root(body: &[u8]) -> Hash {
+	subtree_cv(body, 0, true)
+}
+
+/// Chaining value of every leaf (not the root, even for a one-leaf tree).
+fn leaf_cvs(body: &[u8], chunk_size: u32) -> Vec<Hash> {
+	let chunks_per_leaf = u64::from(chunk_size) / CHUNK_LEN as u64;
+	let leaves = leaf_count(body.len() as u32, chunk_size);
+	(0..leaves)
+		.map(|i| {
+			let data = chunk(body, chunk_size, i).unwrap_or(&[]);
+			subtree_cv(data, u64::from(i) * chunks_per_leaf, false)
 		})
 		.collect()
 }
 
-/// Root over already-hashed leaves; `None` for no leaves.
-pub fn root_of_leaves(leaves: &[Hash]) -> Option<Hash> {
-	let mut level = leaves.to_vec();
-	while level.len() > 1 {
-		level = parent_level(&level);
+/// Chaining value of the left-balanced tree over `cvs` (non-root).
+fn tree_cv(cvs: &[Hash]) -> Hash {
+	if cvs.len() == 1 {
+		return cvs[0];
 	}
-	level.first().copied()
+	let left = left_subtree_len(cvs.len() as u64) as usize;
+	*parent_cv(&tree_cv(&cvs[..left]).into(), &tree_cv(&cvs[left..]).into(), false).as_bytes()
 }
 
-/// Merkle root of `body`.
-pub fn root(body: &[u8], chunk_size: u32) -> Hash {
-	root_of_leaves(&leaves(body, chunk_size)).unwrap_or_else(|| leaf_hash(&[]))
-}
-
-/// The siblings that prove one chunk, bottom level first.
+/// The siblings that prove one leaf, from the leaf level up.
 #[derive(
 	Clone, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo, MaxEncodedLen,
 )]
 pub struct ChunkProof {
-	/// Sibling hashes from the leaf level up; at most [`MAX_PROOF_DEPTH`].
+	/// Chaining values of the sibling subtrees, bottom first; at most [`MAX_PROOF_DEPTH`].
 	pub siblings: BoundedSiblings,
 }
 
 /// A bounded list of sibling hashes, so a proof decoded from the network or a
-/// transaction can never make us allocate more than `MAX_PROOF_DEPTH` hashes.
+/// transaction never makes us allocate more than `MAX_PROOF_DEPTH` hashes.
 pub type BoundedSiblings = bounded::BoundedHashes<MAX_PROOF_DEPTH>;
 
 /// Why a proof does not verify.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "std", derive(thiserror::Error))]
 pub enum MerkleError {
-	/// The chunk index is not below the leaf count.
+	/// The leaf index is not below the leaf count.
 	#[cfg_attr(feature = "std", error("chunk {index} of a tree with {leaves} leaves"))]
 	IndexOutOfRange {
 		/// The index claimed.
 		index: u32,
 		/// Leaves in the tree.
 		leaves: u32,
+	},
+	/// The chunk size is not 1 KiB times a power of two.
+	#[cfg_attr(feature = "std", error("chunk size {0} is not 1024 times a power of two"))]
+	BadChunkSize(u32),
+	/// The leaf has the wrong length for its position.
+	#[cfg_attr(feature = "std", error("chunk is {got} bytes, its position needs {expected}"))]
+	WrongChunkLength {
+		/// Bytes given.
+		got: u32,
+		/// Bytes the position implies.
+		expected: u32,
 	},
 	/// The proof has the wrong number of siblings for this tree.
 	#[cfg_attr(feature = "std", error("proof has {got} siblings, tree needs {expected}"))]
@@ -127,69 +154,99 @@ pub enum MerkleError {
 	RootMismatch,
 }
 
+/// Whether `chunk_size` is a valid leaf size: 1 KiB times a power of two.
+pub fn valid_chunk_size(chunk_size: u32) -> bool {
+	chunk_size >= BLAKE3_CHUNK_LEN && (chunk_size / BLAKE3_CHUNK_LEN).is_power_of_two() && chunk_size % BLAKE3_CHUNK_LEN == 0
+}
+
+/// For leaf `index` of `leaves`, walking down from the root: at each level, whether the
+/// leaf is in the left subtree. Returned bottom level first.
+fn path(leaves: u32, index: u32) -> Vec<bool> {
+	let (mut lo, mut hi) = (0u64, u64::from(leaves));
+	let index = u64::from(index);
+	let mut sides = Vec::new();
+	while hi - lo > 1 {
+		let mid = lo + left_subtree_len(hi - lo);
+		let in_left = index < mid;
+		sides.push(in_left);
+		if in_left {
+			hi = mid;
+		} else {
+			lo = mid;
+		}
+	}
+	sides.reverse();
+	sides
+}
+
 /// Build the proof for leaf `index` of `body`.
 pub fn prove(body: &[u8], chunk_size: u32, index: u32) -> Result<ChunkProof, MerkleError> {
-	prove_from_leaves(&leaves(body, chunk_size), index)
-}
-
-/// Build the proof for leaf `index` from the leaf hashes.
-pub fn prove_from_leaves(leaves: &[Hash], index: u32) -> Result<ChunkProof, MerkleError> {
-	let count = leaves.len() as u32;
-	if index >= count {
-		return Err(MerkleError::IndexOutOfRange { index, leaves: count });
+	if !valid_chunk_size(chunk_size) {
+		return Err(MerkleError::BadChunkSize(chunk_size));
 	}
-	let mut siblings = Vec::new();
-	let mut level = leaves.to_vec();
-	let mut position = index as usize;
-	while level.len() > 1 {
-		let sibling = position ^ 1;
-		if sibling < level.len() {
-			siblings.push(level[sibling]);
-		}
-		level = parent_level(&level);
-		position /= 2;
-	}
-	// A tree of at most u32::MAX leaves has at most 32 levels.
-	let siblings = BoundedSiblings::try_from(siblings)
-		.map_err(|got| MerkleError::WrongProofLength { got, expected: MAX_PROOF_DEPTH })?;
-	Ok(ChunkProof { siblings })
-}
-
-/// Check that `chunk` is leaf `index` of a tree with `leaves` leaves and root `root`.
-///
-/// Costs one leaf hash and at most `⌈log2 leaves⌉` node hashes; allocates nothing.
-pub fn verify(
-	root: &Hash,
-	leaves: u32,
-	index: u32,
-	chunk: &[u8],
-	proof: &ChunkProof,
-) -> Result<(), MerkleError> {
+	let cvs = leaf_cvs(body, chunk_size);
+	let leaves = cvs.len() as u32;
 	if index >= leaves {
 		return Err(MerkleError::IndexOutOfRange { index, leaves });
 	}
-	let mut hash = leaf_hash(chunk);
-	let mut position = index;
-	let mut width = leaves;
-	let mut used = 0u32;
-	let siblings = proof.siblings.as_slice();
-	while width > 1 {
-		let sibling = position ^ 1;
-		if sibling < width {
-			let Some(other) = siblings.get(used as usize) else {
-				return Err(MerkleError::WrongProofLength {
-					got: siblings.len() as u32,
-					expected: used + 1,
-				});
-			};
-			hash = if position % 2 == 0 { node_hash(&hash, other) } else { node_hash(other, &hash) };
-			used += 1;
+	// Walk down, recording the sibling subtree at each level, then reverse.
+	let (mut lo, mut hi) = (0usize, cvs.len());
+	let target = index as usize;
+	let mut siblings = Vec::new();
+	while hi - lo > 1 {
+		let mid = lo + left_subtree_len((hi - lo) as u64) as usize;
+		if target < mid {
+			siblings.push(tree_cv(&cvs[mid..hi]));
+			hi = mid;
+		} else {
+			siblings.push(tree_cv(&cvs[lo..mid]));
+			lo = mid;
 		}
-		position /= 2;
-		width = width.div_ceil(2);
 	}
-	if used as usize != siblings.len() {
-		return Err(MerkleError::WrongProofLength { got: siblings.len() as u32, expected: used });
+	siblings.reverse();
+	let got = siblings.len() as u32;
+	let siblings = BoundedSiblings::try_from(siblings)
+		.map_err(|_| MerkleError::WrongProofLength { got, expected: MAX_PROOF_DEPTH })?;
+	Ok(ChunkProof { siblings })
+}
+
+/// Check that `chunk` is leaf `index` of a body of `body_len` bytes, cut into
+/// `chunk_size` leaves, whose root is `root`.
+///
+/// Costs `chunk_size / 1024` chunk hashes and one parent compression per level; the only
+/// allocation is the path, at most [`MAX_PROOF_DEPTH`] booleans.
+pub fn verify(
+	root: &Hash,
+	body_len: u32,
+	chunk_size: u32,
+	index: u32,
+	chunk_data: &[u8],
+	proof: &ChunkProof,
+) -> Result<(), MerkleError> {
+	if !valid_chunk_size(chunk_size) {
+		return Err(MerkleError::BadChunkSize(chunk_size));
+	}
+	let leaves = leaf_count(body_len, chunk_size);
+	if index >= leaves {
+		return Err(MerkleError::IndexOutOfRange { index, leaves });
+	}
+	let start = u64::from(index) * u64::from(chunk_size);
+	let expected = (u64::from(body_len) - start.min(u64::from(body_len))).min(u64::from(chunk_size)) as u32;
+	if chunk_data.len() as u64 != u64::from(expected) {
+		return Err(MerkleError::WrongChunkLength { got: chunk_data.len() as u32, expected });
+	}
+	let sides = path(leaves, index);
+	let siblings = proof.siblings.as_slice();
+	if siblings.len() != sides.len() {
+		return Err(MerkleError::WrongProofLength { got: siblings.len() as u32, expected: sides.len() as u32 });
+	}
+	let first_chunk = start / CHUNK_LEN as u64;
+	let mut hash = subtree_cv(chunk_data, first_chunk, leaves == 1);
+	let top = sides.len();
+	for (level, (in_left, sibling)) in sides.iter().zip(siblings).enumerate() {
+		let is_root = level + 1 == top;
+		let (left, right) = if *in_left { (hash, *sibling) } else { (*sibling, hash) };
+		hash = *parent_cv(&left.into(), &right.into(), is_root).as_bytes();
 	}
 	if &hash != root {
 		return Err(MerkleError::RootMismatch);
@@ -269,69 +326,90 @@ pub mod bounded {
 			Compact(N).encoded_size() + N as usize * 32
 		}
 	}
-
-	#[cfg(feature = "std")]
-	impl<const N: u32> serde::Serialize for BoundedHashes<N> {
-		fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-			self.0.serialize(s)
-		}
-	}
 }
 
 #[cfg(test)]
 mod tests {
 	use super::*;
 	use alloc::vec;
+	use codec::Compact;
+
+	fn body(len: usize) -> Vec<u8> {
+		(0..len).map(|i| (i * 31 % 251) as u8).collect()
+	}
 
 	#[test]
-	fn every_chunk_of_every_small_tree_proves() {
-		for len in [0usize, 1, 63, 64, 65, 128, 129, 64 * 7 + 3, 64 * 16] {
-			let body: Vec<u8> = (0..len).map(|i| i as u8).collect();
-			let root = root(&body, 64);
-			let leaves = leaf_count(len as u32, 64);
-			for index in 0..leaves {
-				let proof = prove(&body, 64, index).unwrap();
-				let piece = chunk(&body, 64, index).unwrap();
-				assert_eq!(verify(&root, leaves, index, piece, &proof), Ok(()), "len {len} index {index}");
-			}
-			assert!(prove(&body, 64, leaves).is_err());
+	fn the_reference_tree_is_blake3() {
+		for len in [0usize, 1, 1023, 1024, 1025, 2048, 3000, 4096, 5 * 1024 + 7, 64 * 1024 + 1] {
+			assert_eq!(reference_root(&body(len)), root(&body(len)), "len {len}");
 		}
 	}
 
 	#[test]
-	fn a_wrong_chunk_or_index_or_sibling_is_rejected() {
-		let body = vec![7u8; 64 * 5];
-		let root = root(&body, 64);
-		let proof = prove(&body, 64, 2).unwrap();
-		let mut bad = body[128..192].to_vec();
+	fn every_leaf_of_every_small_tree_proves() {
+		for chunk_size in [1024u32, 2048, 4096] {
+			for len in [0usize, 1, 1023, 1024, 1025, 2048, 3 * 1024, 5 * 1024 + 3, 9 * 1024, 17 * 1024 - 1] {
+				let data = body(len);
+				let root = root(&data);
+				let leaves = leaf_count(len as u32, chunk_size);
+				for index in 0..leaves {
+					let proof = prove(&data, chunk_size, index).unwrap();
+					let piece = chunk(&data, chunk_size, index).unwrap();
+					assert_eq!(
+						verify(&root, len as u32, chunk_size, index, piece, &proof),
+						Ok(()),
+						"chunk size {chunk_size} len {len} index {index}"
+					);
+				}
+				assert!(prove(&data, chunk_size, leaves).is_err());
+			}
+		}
+	}
+
+	#[test]
+	fn a_wrong_chunk_index_length_or_sibling_is_rejected() {
+		let data = body(5 * 1024);
+		let root = root(&data);
+		let proof = prove(&data, 1024, 2).unwrap();
+		let piece = &data[2048..3072];
+		let mut bad = piece.to_vec();
 		bad[0] ^= 1;
-		assert_eq!(verify(&root, 5, 2, &bad, &proof), Err(MerkleError::RootMismatch));
-		assert_eq!(verify(&root, 5, 5, &body[128..192], &proof), Err(MerkleError::IndexOutOfRange { index: 5, leaves: 5 }));
+		assert_eq!(verify(&root, 5120, 1024, 2, &bad, &proof), Err(MerkleError::RootMismatch));
+		// The same bytes at another position do not verify (chunk counters differ).
+		assert!(verify(&root, 5120, 1024, 3, piece, &proof).is_err());
+		assert_eq!(
+			verify(&root, 5120, 1024, 5, piece, &proof),
+			Err(MerkleError::IndexOutOfRange { index: 5, leaves: 5 })
+		);
+		assert_eq!(
+			verify(&root, 5120, 1024, 2, &piece[..10], &proof),
+			Err(MerkleError::WrongChunkLength { got: 10, expected: 1024 })
+		);
 		let mut siblings = proof.siblings.clone().into_inner();
 		siblings[0][3] ^= 1;
 		let tampered = ChunkProof { siblings: siblings.try_into().unwrap() };
-		assert_eq!(verify(&root, 5, 2, &body[128..192], &tampered), Err(MerkleError::RootMismatch));
+		assert_eq!(verify(&root, 5120, 1024, 2, piece, &tampered), Err(MerkleError::RootMismatch));
 		let mut short = proof.siblings.clone().into_inner();
 		short.pop();
 		let short = ChunkProof { siblings: short.try_into().unwrap() };
-		assert!(matches!(verify(&root, 5, 2, &body[128..192], &short), Err(MerkleError::WrongProofLength { .. })));
+		assert!(matches!(verify(&root, 5120, 1024, 2, piece, &short), Err(MerkleError::WrongProofLength { .. })));
+		assert_eq!(verify(&root, 5120, 1000, 2, piece, &proof), Err(MerkleError::BadChunkSize(1000)));
 	}
 
 	#[test]
-	fn leaves_and_nodes_are_domain_separated() {
-		let a = leaf_hash(b"a");
-		let b = leaf_hash(b"b");
-		let mut joined = a.to_vec();
-		joined.extend_from_slice(&b);
-		assert_ne!(node_hash(&a, &b), leaf_hash(&joined));
+	fn a_one_leaf_tree_needs_no_siblings() {
+		let data = body(700);
+		let proof = prove(&data, 1024, 0).unwrap();
+		assert!(proof.siblings.is_empty());
+		assert_eq!(verify(&root(&data), 700, 1024, 0, &data, &proof), Ok(()));
 	}
 
 	#[test]
-	fn proof_decoding_refuses_oversized_length_before_allocating() {
-		// Compact(u32::MAX) followed by nothing.
+	fn proof_decoding_refuses_an_oversized_length_before_allocating() {
 		let encoded = Compact(u32::MAX).encode();
 		assert!(ChunkProof::decode(&mut &encoded[..]).is_err());
+		let too_deep = Compact(MAX_PROOF_DEPTH + 1).encode();
+		assert!(ChunkProof::decode(&mut &too_deep[..]).is_err());
+		let _ = vec![0u8];
 	}
-
-	use codec::Compact;
 }

@@ -18,7 +18,8 @@
 //! - `segment_size = 16 MiB`: the client holds one or two segments per core in memory
 //!   (constant in the file size); a 10 GiB file has 640 segments, 3 840 shard roots.
 //! - `chunk_size = 1 KiB`: a storage proof carries one chunk plus 12 sibling hashes for a
-//!   4 MiB shard body, about 1.4 KB, and costs the runtime 13 hashes.
+//!   4 MiB shard body, about 1.4 KB, and costs the runtime one BLAKE3 chunk (16
+//!   compressions) and 12 parent compressions.
 
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use scale_info::TypeInfo;
@@ -28,8 +29,9 @@ pub const AEAD_TAG_LEN: u32 = 16;
 /// Most shards (`k + m`) a segment may have. GF(2⁸) Reed–Solomon allows 256; 32 keeps
 /// headers, placement and decoding cheap.
 pub const MAX_SHARDS_PER_SEGMENT: u32 = 32;
-/// Smallest allowed chunk.
-pub const MIN_CHUNK_SIZE: u32 = 64;
+/// Smallest allowed chunk: one BLAKE3 chunk. Chunk sizes are 1 KiB times a power of two,
+/// so that every leaf is a subtree of BLAKE3's own tree.
+pub const MIN_CHUNK_SIZE: u32 = 1024;
 /// Largest allowed chunk (a proof carries one chunk, so this bounds proof size).
 pub const MAX_CHUNK_SIZE: u32 = 64 * 1024;
 /// Largest allowed segment; bounds the memory a decoder must give one segment.
@@ -43,9 +45,9 @@ pub const DEFAULT_SEGMENT_SIZE: u32 = 16 * 1024 * 1024;
 /// Default chunk size of the shard Merkle tree.
 pub const DEFAULT_CHUNK_SIZE: u32 = 1024;
 
-/// The only codec so far: XChaCha20-Poly1305 sealed segments, GF(2⁸) systematic
-/// Reed–Solomon (`reed-solomon-erasure`), BLAKE3 chunk trees.
-pub const CODEC_XCHACHA_RS8_BLAKE3: u8 = 1;
+/// The only codec so far: AES-256-GCM sealed segments, GF(2⁸) systematic Reed–Solomon
+/// (`reed-solomon-erasure`), BLAKE3 trees.
+pub const CODEC_AES256GCM_RS8_BLAKE3: u8 = 1;
 
 /// How a file is cut, sealed, coded and chunked.
 #[derive(
@@ -61,7 +63,7 @@ pub struct CodingParams {
 	pub segment_size: u32,
 	/// Bytes per Merkle leaf of a shard body.
 	pub chunk_size: u32,
-	/// Which algorithms: see [`CODEC_XCHACHA_RS8_BLAKE3`].
+	/// Which algorithms: see [`CODEC_AES256GCM_RS8_BLAKE3`].
 	pub codec_id: u8,
 }
 
@@ -72,7 +74,7 @@ impl Default for CodingParams {
 			parity_shards: DEFAULT_PARITY_SHARDS,
 			segment_size: DEFAULT_SEGMENT_SIZE,
 			chunk_size: DEFAULT_CHUNK_SIZE,
-			codec_id: CODEC_XCHACHA_RS8_BLAKE3,
+			codec_id: CODEC_AES256GCM_RS8_BLAKE3,
 		}
 	}
 }
@@ -91,7 +93,7 @@ pub enum ParamsError {
 		total: u32,
 	},
 	/// The chunk size is outside [`MIN_CHUNK_SIZE`]..=[`MAX_CHUNK_SIZE`].
-	#[cfg_attr(feature = "std", error("chunk size {0} is outside {MIN_CHUNK_SIZE}..={MAX_CHUNK_SIZE}"))]
+	#[cfg_attr(feature = "std", error("chunk size {0} is not a power-of-two multiple of 1 KiB in {MIN_CHUNK_SIZE}..={MAX_CHUNK_SIZE}"))]
 	ChunkSize(u32),
 	/// The segment size is zero or over [`MAX_SEGMENT_SIZE`].
 	#[cfg_attr(feature = "std", error("segment size {0} is outside 1..={MAX_SEGMENT_SIZE}"))]
@@ -122,13 +124,15 @@ impl CodingParams {
 		if total > MAX_SHARDS_PER_SEGMENT {
 			return Err(ParamsError::TooManyShards { total });
 		}
-		if !(MIN_CHUNK_SIZE..=MAX_CHUNK_SIZE).contains(&self.chunk_size) {
+		if !(MIN_CHUNK_SIZE..=MAX_CHUNK_SIZE).contains(&self.chunk_size) ||
+			!crate::merkle::valid_chunk_size(self.chunk_size)
+		{
 			return Err(ParamsError::ChunkSize(self.chunk_size));
 		}
 		if self.segment_size == 0 || self.segment_size > MAX_SEGMENT_SIZE {
 			return Err(ParamsError::SegmentSize(self.segment_size));
 		}
-		if self.codec_id != CODEC_XCHACHA_RS8_BLAKE3 {
+		if self.codec_id != CODEC_AES256GCM_RS8_BLAKE3 {
 			return Err(ParamsError::UnknownCodec(self.codec_id));
 		}
 		Ok(())
@@ -196,6 +200,7 @@ mod tests {
 			Err(ParamsError::TooManyShards { total: 33 })
 		);
 		assert_eq!(CodingParams { chunk_size: 1, ..p }.validate(), Err(ParamsError::ChunkSize(1)));
+		assert_eq!(CodingParams { chunk_size: 3072, ..p }.validate(), Err(ParamsError::ChunkSize(3072)));
 		assert_eq!(CodingParams { segment_size: 0, ..p }.validate(), Err(ParamsError::SegmentSize(0)));
 		assert_eq!(CodingParams { codec_id: 9, ..p }.validate(), Err(ParamsError::UnknownCodec(9)));
 	}

@@ -204,7 +204,7 @@ mod tests {
 	use super::*;
 
 	fn sample() -> ShardHeader {
-		let params = CodingParams { segment_size: 1000, chunk_size: 64, ..CodingParams::default() };
+		let params = CodingParams { segment_size: 1000, chunk_size: 1024, ..CodingParams::default() };
 		ShardHeader {
 			params,
 			shard_index: 5,
