@@ -246,6 +246,22 @@ impl FileDecoder {
 	}
 }
 
+/// `f` over every item, one scoped thread per item (a batch is at most `threads` long),
+/// results in order.
+fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+	if items.len() == 1 {
+		return items.iter().map(f).collect();
+	}
+	std::thread::scope(|scope| {
+		let f = &f;
+		let handles: Vec<_> = items.iter().map(|item| scope.spawn(move || f(item))).collect();
+		handles
+			.into_iter()
+			.map(|h| h.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+			.collect()
+	})
+}
+
 /// Read exactly `len` bytes, or report how many the input had.
 fn read_segment(reader: &mut impl Read, len: usize, offset: u64, file_size: u64) -> Result<Vec<u8>, CodecError> {
 	let mut buffer = vec![0u8; len];
@@ -284,20 +300,7 @@ pub fn encode_stream<R: Read>(
 			batch.push((index, read_segment(&mut reader, len, offset, encoder.file_size)?));
 			offset += len as u64;
 		}
-		let encoded: Vec<Result<EncodedSegment, CodecError>> = if batch.len() == 1 {
-			batch.iter().map(|(index, plain)| encoder.encode_segment(*index, plain)).collect()
-		} else {
-			std::thread::scope(|scope| {
-				let handles: Vec<_> = batch
-					.iter()
-					.map(|(index, plain)| scope.spawn(move || encoder.encode_segment(*index, plain)))
-					.collect();
-				handles
-					.into_iter()
-					.map(|h| h.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
-					.collect()
-			})
-		};
+		let encoded = parallel_map(&batch, |(index, plain)| encoder.encode_segment(*index, plain));
 		drop(batch);
 		for segment in encoded {
 			let segment = segment?;
@@ -331,16 +334,7 @@ pub fn decode_stream<B: AsRef<[u8]> + Sync, W: Write>(
 		for index in next..batch_end {
 			batch.push((index, fetch(index)?));
 		}
-		let decoded: Vec<Result<Vec<u8>, CodecError>> = std::thread::scope(|scope| {
-			let handles: Vec<_> = batch
-				.iter()
-				.map(|(index, shards)| scope.spawn(move || decoder.decode_segment(*index, shards.iter())))
-				.collect();
-			handles
-				.into_iter()
-				.map(|h| h.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
-				.collect()
-		});
+		let decoded = parallel_map(&batch, |(index, shards)| decoder.decode_segment(*index, shards.iter()));
 		drop(batch);
 		for plain in decoded {
 			writer.write_all(&plain?)?;
