@@ -4,7 +4,7 @@
 source "$(dirname "$0")/lib.sh"
 
 ensure_prerequisites
-cargo build --release --locked -p shoal-node --manifest-path "$ROOT/Cargo.toml"
+build_workspace
 for chain in dev local testnet; do
 	"$NODE_BIN" build-spec --chain "$chain" --disable-default-bootnode > "$ROOT/chain-spec/$chain.json" 2>/dev/null
 	log "wrote chain-spec/$chain.json"

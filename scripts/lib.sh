@@ -33,8 +33,10 @@ ensure_prerequisites() {
 	rustup component list --installed | grep -q '^rust-src' || { log "adding rust-src"; rustup component add rust-src; }
 }
 
-# Build every binary of the workspace in the one profile the tests use too.
+# Build the node and every test binary of the workspace in one profile and with one
+# feature resolution (`--tests` turns on dev-dependencies, as `cargo test` does), so the
+# node, the scripts and the tests share every compiled crate: nothing builds twice.
 build_workspace() {
 	log "building (release; target dir $CARGO_TARGET_DIR)"
-	cargo build --release --locked --workspace --manifest-path "$ROOT/Cargo.toml"
+	cargo build --release --locked --workspace --bins --tests --manifest-path "$ROOT/Cargo.toml"
 }

@@ -35,7 +35,7 @@ case "${1:-start}" in
 esac
 
 ensure_prerequisites
-cargo build --release --locked -p shoal-node --manifest-path "$ROOT/Cargo.toml"
+build_workspace
 mkdir -p "$NET_DIR"
 stop_network >/dev/null 2>&1
 

@@ -6,7 +6,8 @@ use codec::{Decode, Encode};
 use serde_json::{json, Value};
 use shoal_runtime::{AccountId, Address, RuntimeCall, SignedPayload, TxExtension, UncheckedExtrinsic, VERSION};
 use sp_consensus_babe::{digests::PreDigest, AuthorityId as BabeId, BABE_ENGINE_ID};
-use sp_core::{crypto::Pair as _, hashing::twox_128, H256};
+use sp_core::{crypto::Pair as _, H256};
+use sp_crypto_hashing::twox_128;
 use sp_runtime::{generic::Era, DigestItem, MultiSignature};
 
 use crate::rpc::Client;

@@ -9,7 +9,7 @@ use sp_runtime::{
 	impl_opaque_keys,
 	testing::UintAuthorityId,
 	traits::{ConvertInto, OpaqueKeys},
-	BuildStorage, KeyTypeId,
+	BuildStorage, KeyTypeId, RuntimeAppPublic,
 };
 
 type Block = frame_system::mocking::MockBlock<Test>;

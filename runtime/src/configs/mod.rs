@@ -23,6 +23,7 @@ use frame_support::{
 		Weight,
 	},
 };
+use frame_support::dispatch::DispatchClass;
 use frame_system::limits::{BlockLength, BlockWeights};
 use sp_runtime::Perbill;
 use sp_version::RuntimeVersion;
@@ -36,6 +37,9 @@ use super::{
 /// operational ones (e.g. sudo, equivocation reports) so they get in when blocks are full.
 pub const NORMAL_DISPATCH_RATIO: Perbill = Perbill::from_percent(75);
 
+/// 5 MiB blocks: a manifest or a proof is a few KiB, shards never go on chain.
+const MAX_BLOCK_LENGTH: u32 = 5 * 1024 * 1024;
+
 parameter_types! {
 	/// Block hashes kept for `CheckEra` mortality: 2400 blocks, four hours at 6 s.
 	pub const BlockHashCount: BlockNumber = 2400;
@@ -48,8 +52,11 @@ parameter_types! {
 		Weight::from_parts(2u64 * WEIGHT_REF_TIME_PER_SECOND, u64::MAX),
 		NORMAL_DISPATCH_RATIO,
 	);
-	/// 5 MiB blocks: a manifest or a proof is a few KiB, shards never go on chain.
-	pub RuntimeBlockLength: BlockLength = BlockLength::max_with_normal_ratio(5 * 1024 * 1024, NORMAL_DISPATCH_RATIO);
+	/// Block length limit, shared between classes like the block weight.
+	pub RuntimeBlockLength: BlockLength = BlockLength::builder()
+		.max_length(MAX_BLOCK_LENGTH)
+		.modify_max_length_for_class(DispatchClass::Normal, |max| *max = NORMAL_DISPATCH_RATIO * MAX_BLOCK_LENGTH)
+		.build();
 	/// The SS58 prefix of Shoal addresses.
 	pub const SS58Prefix: u16 = SS58_PREFIX;
 }
