@@ -14,4 +14,5 @@ if [ ! -d "$ROOT/tests/js/node_modules/@polkadot/api" ]; then
 fi
 log "testing"
 if [ $# -eq 0 ]; then set -- --workspace; fi
-cargo test --release --locked --manifest-path "$ROOT/Cargo.toml" "$@"
+# --no-fail-fast: one failing binary must not hide the results of the others.
+cargo test --release --locked --no-fail-fast --manifest-path "$ROOT/Cargo.toml" "$@"

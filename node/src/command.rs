@@ -1,6 +1,8 @@
 //! Dispatches the command line: every subcommand that touches the database is built from
 //! the same [`service::new_partial`] as the running node.
 
+use std::path::Path;
+
 use sc_cli::SubstrateCli;
 use sc_service::PartialComponents;
 use shoal_runtime::opaque::Block;
@@ -54,6 +56,38 @@ pub fn one_line(error: &sc_cli::Error) -> String {
 		source = cause.source();
 	}
 	text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Fail early, naming the path, if the base path cannot be created or written; the
+/// database would otherwise fail later with an error that does not say where.
+fn ensure_writable(path: &Path) -> sc_cli::Result<()> {
+	let probe = path.join(".shoal-write-probe");
+	std::fs::create_dir_all(path)
+		.and_then(|()| std::fs::write(&probe, b""))
+		.and_then(|()| std::fs::remove_file(&probe))
+		.map_err(|e| sc_cli::Error::Input(format!("base path {} is not writable: {e}", path.display())))
+}
+
+/// Fail early, naming the address, if a port we must listen on is taken.
+fn ensure_free(address: std::net::SocketAddr, what: &str) -> sc_cli::Result<()> {
+	std::net::TcpListener::bind(address).map(drop).map_err(|e| {
+		sc_cli::Error::Input(format!("{what} address {address} is not available: {e}"))
+	})
+}
+
+/// The TCP socket a `/ip4|ip6/…/tcp/<port>` listen address names (port 0: none).
+fn tcp_socket(address: &sc_network::Multiaddr) -> Option<std::net::SocketAddr> {
+	use sc_network::multiaddr::Protocol;
+	let (mut ip, mut port) = (None, None);
+	for protocol in address.iter() {
+		match protocol {
+			Protocol::Ip4(v4) => ip = Some(std::net::IpAddr::V4(v4)),
+			Protocol::Ip6(v6) => ip = Some(std::net::IpAddr::V6(v6)),
+			Protocol::Tcp(p) if p != 0 => port = Some(p),
+			_ => {},
+		}
+	}
+	Some(std::net::SocketAddr::new(ip?, port?))
 }
 
 /// Parse the command line and run it.
@@ -122,8 +156,27 @@ pub fn run() -> sc_cli::Result<()> {
 			runner.sync_run(|config| cmd.run::<Block>(&config))
 		},
 		None => {
+			if let Some(path) = &cli.run.shared_params.base_path {
+				ensure_writable(path)?;
+			}
+			let explicit_rpc_port = cli.run.rpc_params.rpc_port.is_some();
 			let runner = cli.create_runner(&cli.run)?;
-			runner.run_node_until_exit(|config| async move {
+			runner.run_node_until_exit(|mut config| async move {
+				for address in &config.network.listen_addresses {
+					if let Some(socket) = tcp_socket(address) {
+						ensure_free(socket, "p2p listen")?;
+					}
+				}
+				if explicit_rpc_port {
+					// Upstream moves a taken RPC port to a random one; an operator who asked
+					// for a port must learn that it is taken instead.
+					for endpoint in config.rpc.addr.iter_mut().flatten() {
+						endpoint.retry_random_port = false;
+						if !endpoint.is_optional {
+							ensure_free(endpoint.listen_addr, "RPC")?;
+						}
+					}
+				}
 				match config.network.network_backend {
 					sc_network::config::NetworkBackendType::Libp2p => service::new_full::<
 						sc_network::NetworkWorker<Block, <Block as sp_runtime::traits::Block>::Hash>,

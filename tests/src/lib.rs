@@ -124,8 +124,6 @@ impl NodeConfig {
 			self.base_path.display().to_string(),
 			"--rpc-port".into(),
 			self.rpc_port.to_string(),
-			"--port".into(),
-			self.p2p_port.to_string(),
 			"--listen-addr".into(),
 			format!("/ip4/127.0.0.1/tcp/{}", self.p2p_port),
 			"--no-prometheus".into(),

@@ -42,11 +42,20 @@ fn an_unknown_flag_is_named() {
 }
 
 #[test]
-fn a_port_in_use_is_named() {
+fn an_rpc_port_in_use_is_named() {
 	let _serial = serial();
 	let taken = TcpListener::bind("127.0.0.1:0").unwrap();
 	let port = taken.local_addr().unwrap().port().to_string();
-	assert_clean_failure(&["--dev", "--tmp", "--rpc-port", &port, "--no-prometheus"], "address");
+	assert_clean_failure(&["--dev", "--tmp", "--rpc-port", &port, "--no-prometheus"], &format!("RPC address 127.0.0.1:{port}"));
+}
+
+#[test]
+fn a_p2p_port_in_use_is_named() {
+	let _serial = serial();
+	let taken = TcpListener::bind("127.0.0.1:0").unwrap();
+	let port = taken.local_addr().unwrap().port();
+	let listen = format!("/ip4/127.0.0.1/tcp/{port}");
+	assert_clean_failure(&["--dev", "--tmp", "--listen-addr", &listen, "--no-prometheus"], &format!("p2p listen address 127.0.0.1:{port}"));
 }
 
 #[test]

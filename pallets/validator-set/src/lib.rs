@@ -80,7 +80,8 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type SetChanged<T: Config> = StorageValue<_, bool, ValueQuery>;
 
-	/// Validators at genesis; they must also have keys in pallet-session's genesis.
+	/// Validators at genesis; they must also have keys in pallet-session's genesis. Left
+	/// empty, the validators are the accounts of pallet-session's genesis `keys`.
 	#[pallet::genesis_config]
 	#[derive(frame_support::DefaultNoBound)]
 	pub struct GenesisConfig<T: Config> {
@@ -91,6 +92,10 @@ pub mod pallet {
 	#[pallet::genesis_build]
 	impl<T: Config> BuildGenesisConfig for GenesisConfig<T> {
 		fn build(&self) {
+			// An empty list leaves the choice to pallet-session's genesis keys.
+			if self.initial_validators.is_empty() {
+				return;
+			}
 			let mut unique: Vec<T::AccountId> = Vec::with_capacity(self.initial_validators.len());
 			for who in &self.initial_validators {
 				assert!(!unique.contains(who), "duplicate validator in genesis");
@@ -209,7 +214,9 @@ impl<T: Config> pallet_session::SessionManager<T::AccountId> for Pallet<T> {
 	}
 
 	fn new_session_genesis(_new_index: SessionIndex) -> Option<Vec<T::AccountId>> {
-		Some(Validators::<T>::get().into_inner())
+		let validators = Validators::<T>::get();
+		// No genesis list: pallet-session uses the accounts of its genesis keys.
+		(!validators.is_empty()).then(|| validators.into_inner())
 	}
 
 	fn end_session(_end_index: SessionIndex) {}
