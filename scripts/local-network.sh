@@ -12,8 +12,9 @@ source "$(dirname "$0")/lib.sh"
 
 NET_DIR="${SHOAL_NET_DIR:-$HOME/.local/share/shoal/local}"
 NAMES=(alice bob charlie dave)
-# Alice's fixed network key, so the others can find her by peer id.
-BOOTNODE_KEY=0000000000000000000000000000000000000000000000000000000000000001
+# Fixed network keys (loopback only): validators keep their identity across restarts,
+# and the others find Alice by her known peer id.
+network_key() { printf '%064x' $(($1 + 1)); }
 
 stop_network() {
 	local stopped=0
@@ -40,17 +41,15 @@ mkdir -p "$NET_DIR"
 stop_network >/dev/null 2>&1
 
 key_file="$NET_DIR/bootnode.key"
-printf '%s' "$BOOTNODE_KEY" > "$key_file"
+network_key 0 > "$key_file"
 peer_id="$("$NODE_BIN" key inspect-node-key --file "$key_file")"
 
 for i in "${!NAMES[@]}"; do
 	name="${NAMES[$i]}"
 	args=(--chain local "--$name" --base-path "$NET_DIR/$name"
 		--port $((30333 + i)) --rpc-port $((9944 + i)) --prometheus-port $((9615 + i))
-		--rpc-cors all --no-telemetry)
-	if [ "$i" -eq 0 ]; then
-		args+=(--node-key "$BOOTNODE_KEY")
-	else
+		--rpc-cors all --no-telemetry --node-key "$(network_key "$i")")
+	if [ "$i" -ne 0 ]; then
 		args+=(--bootnodes "/ip4/127.0.0.1/tcp/30333/p2p/$peer_id")
 	fi
 	nohup "$NODE_BIN" "${args[@]}" > "$NET_DIR/$name.log" 2>&1 &

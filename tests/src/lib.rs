@@ -170,12 +170,19 @@ impl Node {
 		self.child = Some(child);
 		let rpc = self.rpc();
 		let name = self.config.name.clone();
+		let child = self.child.as_mut().expect("spawned above");
+		let mut exited = None;
 		let started = wait_until(Duration::from_secs(60), &format!("{name}'s RPC"), || {
-			if let Some(status) = self.child.as_mut().and_then(|c| c.try_wait().ok()).flatten() {
-				bail!("{name} exited during start-up with {status}");
+			if let Ok(Some(status)) = child.try_wait() {
+				exited = Some(status);
+				return Ok(true);
 			}
 			Ok(rpc.call("system_health", serde_json::json!([])).is_ok())
 		});
+		let started = match exited {
+			Some(status) => Err(anyhow::anyhow!("{name} exited during start-up with {status}")),
+			None => started,
+		};
 		if let Err(e) = started {
 			self.print_log_tail(80);
 			return Err(e);
@@ -244,21 +251,24 @@ pub struct LocalNetwork {
 	_dir: tempfile::TempDir,
 }
 
-/// The fixed network key of the bootnode and its peer id.
-const BOOTNODE_KEY: &str = "0000000000000000000000000000000000000000000000000000000000000001";
+/// Fixed network keys, so that validators keep their identity across restarts (Substrate
+/// refuses to start an authority without one) and Alice's peer id is known in advance.
+fn network_key(index: usize) -> String {
+	format!("{:064x}", index + 1)
+}
 
 impl LocalNetwork {
 	/// Start all four and wait until each answers RPC.
 	pub fn start() -> Result<LocalNetwork> {
 		let dir = tempfile::tempdir()?;
-		let peer_id = peer_id_of(BOOTNODE_KEY)?;
+		let peer_id = peer_id_of(&network_key(0))?;
 		let mut nodes = Vec::new();
 		let mut bootnode = String::new();
-		for name in ["alice", "bob", "charlie", "dave"] {
+		for (index, name) in ["alice", "bob", "charlie", "dave"].into_iter().enumerate() {
 			let mut config = NodeConfig::new(name, "local", dir.path().join(name));
 			config.extra.push(format!("--{name}"));
-			if name == "alice" {
-				config.extra.extend(["--node-key".into(), BOOTNODE_KEY.into()]);
+			config.extra.extend(["--node-key".into(), network_key(index)]);
+			if index == 0 {
 				bootnode = format!("/ip4/127.0.0.1/tcp/{}/p2p/{peer_id}", config.p2p_port);
 			} else {
 				config.extra.extend(["--bootnodes".into(), bootnode.clone()]);
