@@ -15,4 +15,14 @@ fi
 log "testing"
 if [ $# -eq 0 ]; then set -- --workspace; fi
 # --no-fail-fast: one failing binary must not hide the results of the others.
-cargo test --release --locked --no-fail-fast --manifest-path "$ROOT/Cargo.toml" "$@"
+output="$(mktemp)"
+trap 'rm -f "$output"' EXIT
+set +e
+cargo test --release --locked --no-fail-fast --manifest-path "$ROOT/Cargo.toml" "$@" 2>&1 | tee "$output"
+status=${PIPESTATUS[0]}
+set -e
+# One closing line over every test binary (cargo prints one line per binary, the last
+# of which is usually an empty doc-test run).
+awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($i ~ /^passed/) p += $(i-1); if ($i ~ /^failed/) f += $(i-1); if ($i ~ /^ignored/) s += $(i-1) } }
+	END { printf "%d passed, %d failed, %d skipped\n", p, f, s }' "$output"
+exit "$status"
