@@ -5,7 +5,11 @@
 //! truncated or oversized body, and a body that does not hash to the root its header
 //! claims, before anything else looks at it. It never allocates more than the bytes it
 //! was given.
+//!
+//! A body is [`Bytes`]: the encoder hands out the `k + m` bodies of a segment as
+//! zero-copy slices of the two buffers it sealed and coded in, instead of copying each.
 
+use bytes::Bytes;
 use shoal_primitives::{
 	merkle,
 	shard::{ShardHeader, HEADER_LEN},
@@ -19,7 +23,7 @@ pub struct Shard {
 	/// The self-description.
 	pub header: ShardHeader,
 	/// `header.body_len` bytes of coded data.
-	pub body: Vec<u8>,
+	pub body: Bytes,
 }
 
 impl Shard {
@@ -48,7 +52,7 @@ impl Shard {
 				shard_index: header.shard_index,
 			});
 		}
-		Ok(Shard { header, body: body.to_vec() })
+		Ok(Shard { header, body: Bytes::copy_from_slice(body) })
 	}
 
 	/// The chunk with index `index` and its Merkle proof: what a storage proof carries.

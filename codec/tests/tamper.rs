@@ -108,11 +108,11 @@ fn a_flipped_ciphertext_byte_with_a_matching_root_fails_authentication() {
 	})
 	.unwrap();
 	// k = 1: the data shard body is the sealed segment itself.
-	let mut body = shards[0].body.clone();
+	let mut body = shards[0].body.to_vec();
 	body[10] ^= 1;
 	let mut header = shards[0].header;
 	header.body_root = shoal_primitives::merkle::root(&body);
-	let forged = Shard { header, body };
+	let forged = Shard { header, body: body.into() };
 	let mut roots: Vec<[u8; 32]> = manifest.shard_roots.as_slice().to_vec();
 	roots[0] = header.body_root;
 	let forged_manifest = shoal_codec::FileManifest { shard_roots: roots.try_into().unwrap(), ..manifest };
