@@ -102,3 +102,19 @@ fn input_shorter_or_longer_than_announced_is_refused() {
 	let long = bytes(1600, 1);
 	assert!(matches!(encode_stream(&encoder, &long[..], 2, |_| Ok(())), Err(CodecError::InputLength { .. })));
 }
+
+#[test]
+fn shard_bodies_at_chunk_edges_and_segments_at_their_edges_round_trip() {
+	// k = 2, 8 KiB segments: a shard body is (plain + 16) / 2 bytes, so these sizes put
+	// the body at 1023, 1024 and 1025 bytes (one chunk - 1, one chunk, one chunk + 1),
+	// and the last three cut the file at a segment boundary - 1, exactly, + 1.
+	let params = shoal_codec::CodingParams { data_shards: 2, parity_shards: 1, segment_size: 8192, chunk_size: 1024, ..Default::default() };
+	for size in [2030usize, 2032, 2034, 8191, 8192, 8193, 3 * 8192 + 1] {
+		let data = bytes(size, size as u64);
+		let (manifest, segments) = encode(params, &data, [size as u8; 32]);
+		assert_eq!(decode_all(&manifest, &segments).unwrap(), data, "size {size}");
+	}
+	let (_, segments) = encode(params, &bytes(2032, 1), [1; 32]);
+	let body_len = segments[0][0].len() - shoal_primitives::shard::HEADER_LEN;
+	assert_eq!(body_len, 1024);
+}
