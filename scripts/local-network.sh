@@ -17,15 +17,38 @@ NAMES=(alice bob charlie dave)
 network_key() { printf '%064x' $(($1 + 1)); }
 
 stop_network() {
-	local stopped=0
+	local pids=() name pid_file
 	for name in "${NAMES[@]}"; do
-		local pid_file="$NET_DIR/$name.pid"
+		pid_file="$NET_DIR/$name.pid"
 		if [ -f "$pid_file" ] && kill -0 "$(cat "$pid_file")" 2>/dev/null; then
-			kill "$(cat "$pid_file")" && stopped=$((stopped + 1))
+			pids+=("$(cat "$pid_file")")
+			kill "$(cat "$pid_file")"
 		fi
 		rm -f "$pid_file"
 	done
-	log "stopped $stopped node(s)"
+	# Wait for them to close their databases; a node that has not stopped in 30 s is killed.
+	for _ in $(seq 1 60); do
+		local alive=0
+		for pid in "${pids[@]}"; do kill -0 "$pid" 2>/dev/null && alive=1; done
+		[ "$alive" -eq 0 ] && break
+		sleep 0.5
+	done
+	for pid in "${pids[@]}"; do kill -9 "$pid" 2>/dev/null || true; done
+	log "stopped ${#pids[@]} node(s)"
+}
+
+# Finalized block number seen by Alice, or nothing if she does not answer yet.
+finalized_number() {
+	local hash number
+	hash=$(curl -s -H 'Content-Type: application/json' \
+		-d '{"id":1,"jsonrpc":"2.0","method":"chain_getFinalizedHead","params":[]}' http://127.0.0.1:9944 2>/dev/null |
+		sed -n 's/.*"result":"\(0x[0-9a-f]*\)".*/\1/p' || true)
+	[ -n "$hash" ] || return 0
+	number=$(curl -s -H 'Content-Type: application/json' \
+		-d "{\"id\":1,\"jsonrpc\":\"2.0\",\"method\":\"chain_getHeader\",\"params\":[\"$hash\"]}" http://127.0.0.1:9944 2>/dev/null |
+		sed -n 's/.*"number":"\(0x[0-9a-f]*\)".*/\1/p' || true)
+	[ -n "$number" ] && echo $((number))
+	return 0
 }
 
 case "${1:-start}" in
@@ -38,7 +61,7 @@ esac
 ensure_prerequisites
 build_workspace
 mkdir -p "$NET_DIR"
-stop_network >/dev/null 2>&1
+stop_network >/dev/null 2>&1 || true
 
 key_file="$NET_DIR/bootnode.key"
 network_key 0 > "$key_file"
@@ -57,16 +80,24 @@ for i in "${!NAMES[@]}"; do
 done
 
 log "waiting for the network to finalize its first block"
-for _ in $(seq 1 90); do
-	finalized=$(curl -s -H 'Content-Type: application/json' \
-		-d '{"id":1,"jsonrpc":"2.0","method":"chain_getFinalizedHead","params":[]}' http://127.0.0.1:9944 2>/dev/null |
-		sed -n 's/.*"result":"\(0x[0-9a-f]*\)".*/\1/p')
-	number=$(curl -s -H 'Content-Type: application/json' \
-		-d "{\"id\":1,\"jsonrpc\":\"2.0\",\"method\":\"chain_getHeader\",\"params\":[\"$finalized\"]}" http://127.0.0.1:9944 2>/dev/null |
-		sed -n 's/.*"number":"\(0x[0-9a-f]*\)".*/\1/p')
-	if [ -n "$number" ] && [ $((number)) -ge 1 ]; then break; fi
+finalized=""
+for _ in $(seq 1 120); do
+	for name in "${NAMES[@]}"; do
+		if ! kill -0 "$(cat "$NET_DIR/$name.pid")" 2>/dev/null; then
+			echo "error: $name stopped; the end of $NET_DIR/$name.log says:" >&2
+			tail -n 5 "$NET_DIR/$name.log" >&2
+			stop_network
+			exit 1
+		fi
+	done
+	finalized="$(finalized_number)"
+	if [ -n "$finalized" ] && [ "$finalized" -ge 1 ]; then break; fi
 	sleep 2
 done
+if [ -z "$finalized" ] || [ "$finalized" -lt 1 ]; then
+	echo "error: no block was finalized within 4 minutes; see the logs in $NET_DIR" >&2
+	exit 1
+fi
 
 cat <<EOT
 
