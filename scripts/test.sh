@@ -20,6 +20,14 @@ trap 'rm -f "$output"' EXIT
 set +e
 cargo test --release --locked --no-fail-fast --manifest-path "$ROOT/Cargo.toml" "$@" 2>&1 | tee "$output"
 status=${PIPESTATUS[0]}
+if [ "$*" = "--workspace" ]; then
+	# FRAME benchmarks run as tests too, so that a broken benchmark fails CI; they need the
+	# `runtime-benchmarks` feature, a separate (cached) build of the FRAME crates.
+	log "testing pallet benchmarks"
+	cargo test --release --locked --no-fail-fast --manifest-path "$ROOT/Cargo.toml" \
+		-p pallet-validator-set --features runtime-benchmarks benchmarking 2>&1 | tee -a "$output"
+	[ "${PIPESTATUS[0]}" -eq 0 ] || status=1
+fi
 set -e
 # One closing line over every test binary (cargo prints one line per binary, the last
 # of which is usually an empty doc-test run).

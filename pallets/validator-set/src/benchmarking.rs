@@ -2,7 +2,10 @@
 
 use super::*;
 use frame_benchmarking::v2::*;
-use frame_support::{traits::EnsureOrigin, BoundedVec};
+use frame_support::{
+	traits::{EnsureOrigin, Get},
+	BoundedVec,
+};
 
 #[benchmarks(where T: pallet_session::Config<ValidatorId = <T as frame_system::Config>::AccountId>)]
 mod benchmarks {
@@ -30,7 +33,9 @@ mod benchmarks {
 	}
 
 	#[benchmark]
-	fn remove_validator(v: Linear<2, { T::MaxValidators::get() }>) -> Result<(), BenchmarkError> {
+	fn remove_validator(
+		v: Linear<{ T::MinValidators::get() + 1 }, { T::MaxValidators::get() }>,
+	) -> Result<(), BenchmarkError> {
 		fill::<T>(v);
 		// The last one is the most expensive to find.
 		let who: T::AccountId = account("validator", v - 1, 0);
