@@ -118,3 +118,21 @@ fn shard_bodies_at_chunk_edges_and_segments_at_their_edges_round_trip() {
 	let body_len = segments[0][0].len() - shoal_primitives::shard::HEADER_LEN;
 	assert_eq!(body_len, 1024);
 }
+
+#[test]
+fn every_chunk_of_a_stored_shard_proves_against_the_manifest_root() {
+	use shoal_primitives::merkle;
+	let params = shoal_codec::CodingParams { data_shards: 2, parity_shards: 1, segment_size: 8192, chunk_size: 1024, ..Default::default() };
+	let (manifest, segments) = encode(params, &bytes(8000, 5), [9; 32]);
+	for (index, raw) in segments[0].iter().enumerate() {
+		let shard = shoal_codec::Shard::from_bytes(raw).unwrap();
+		let root = manifest.shard_root(0, index as u8).unwrap();
+		let leaves = merkle::leaf_count(shard.header.body_len, params.chunk_size);
+		assert!(leaves > 1);
+		for chunk_index in 0..leaves {
+			let (chunk, proof) = shard.prove_chunk(chunk_index).unwrap();
+			assert_eq!(merkle::verify(root, shard.header.body_len, params.chunk_size, chunk_index, chunk, &proof), Ok(()));
+		}
+		assert!(shard.prove_chunk(leaves).is_err());
+	}
+}
