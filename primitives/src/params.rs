@@ -175,11 +175,6 @@ impl CodingParams {
 		let sealed = self.segment_sealed_len(size, index)?;
 		Ok(sealed.div_ceil(u32::from(self.data_shards.max(1))))
 	}
-
-	/// Merkle leaves of a shard body of `body_len` bytes (an empty body has one empty leaf).
-	pub fn chunk_count(&self, body_len: u32) -> u32 {
-		crate::merkle::leaf_count(body_len, self.chunk_size)
-	}
 }
 
 #[cfg(test)]
