@@ -1,10 +1,22 @@
-//! One table, every row measured on the same bytes in the same run: the coders, ciphers
-//! and hashes we considered, our whole pipeline, a plain memory copy as the ceiling, and
-//! the peak resident memory of encoding a large file.
+//! The data path's comparison tables, every row measured on the same bytes in the same run.
+//! `scripts/bench.sh` runs it and writes its output into `BENCHMARKS.md` as it is.
 //!
-//! `scripts/bench.sh` runs it (`cargo bench -p shoal-codec --features bench-baselines
-//! --bench compare`). Each row: one warm-up, then the median of five timed passes over
-//! 64 MiB of data cut into 16 MiB segments (the default segment size; k = 4, m = 2).
+//! - **Steps**: sealing (AES-256-GCM, ring), coding (k = 4 of n = 12; ours and the
+//!   alternative coder), hashing every shard byte (BLAKE3), each on one core and on two
+//!   (two threads, each over half the segments). The **ceiling** of a pipeline is the
+//!   rate at which these steps alone could process input: `1 / Σ (1 / step rate)`, on one
+//!   core and on two.
+//! - **Pipeline**: our commit and encode passes (reading, sealing, coding, hashing, headers)
+//!   on one and two threads, against the ceilings and against RustCrypto
+//!   XChaCha20-Poly1305 alone; a put is both passes.
+//! - **Decode** with every data shard present and with `n − k` shards lost (only parity
+//!   kept, so every data body is rebuilt), against encode.
+//! - **Proofs**: building one 1 KiB chunk proof of a 4 MiB shard and verifying it.
+//! - **Peak memory** of committing and encoding a 256 MiB and a 1 GiB file, each in a fresh
+//!   process, from a reader that never holds the file.
+//!
+//! Each timed row: one warm-up, then the median of five passes over 64 MiB of input cut
+//! into the default segments.
 
 use std::{
 	hint::black_box,
@@ -13,12 +25,13 @@ use std::{
 	time::{Duration, Instant},
 };
 
-use shoal_codec::{pipeline::encode_stream, CodingParams, FileEncoder, FileKey};
+use shoal_codec::{
+	fuzzing::reference_upload, pipeline::EncodedSegment, seal, CodingParams, FileDecoder, FileEncoder, FileKey,
+	MasterKey, Shard,
+};
 
+/// Input bytes per timed pass.
 const TOTAL: usize = 64 * 1024 * 1024;
-const SEGMENT: usize = 16 * 1024 * 1024;
-const K: usize = 4;
-const M: usize = 2;
 
 fn data(len: usize) -> Vec<u8> {
 	let mut state = 0x9e37_79b9_7f4a_7c15u64;
@@ -46,121 +59,240 @@ fn time(mut pass: impl FnMut()) -> f64 {
 	times[2].as_secs_f64()
 }
 
-struct Row {
-	group: &'static str,
-	name: String,
-	seconds: f64,
+/// Run `work` over `items` on `threads` threads, each taking every `threads`-th item.
+fn split<T: Sync>(threads: usize, items: &[T], work: impl Fn(&T) + Sync) {
+	std::thread::scope(|scope| {
+		for t in 0..threads {
+			let work = &work;
+			scope.spawn(move || items.iter().skip(t).step_by(threads).for_each(work));
+		}
+	});
+}
+
+struct Table {
+	title: &'static str,
+	rows: Vec<(String, String, String)>,
+}
+
+impl Table {
+	fn print(&self, columns: (&str, &str)) {
+		println!("\n**{}**\n", self.title);
+		println!("| what | {} | {} |", columns.0, columns.1);
+		println!("|---|---:|---:|");
+		for (what, a, b) in &self.rows {
+			println!("| {what} | {a} | {b} |");
+		}
+	}
+}
+
+fn gib_per_s(bytes: usize, seconds: f64) -> f64 {
+	bytes as f64 / (1u64 << 30) as f64 / seconds
 }
 
 fn main() {
-	if std::env::args().any(|a| a == "--peak-rss") {
-		return peak_rss_child();
+	if let Some(mib) = std::env::args().skip_while(|a| a != "--peak-rss").nth(1) {
+		return peak_rss_child(mib.parse().unwrap_or(1024));
 	}
-	let input = data(TOTAL);
-	let segments: Vec<&[u8]> = input.chunks(SEGMENT).collect();
-	let shard_len = SEGMENT / K;
-	let mut rows = Vec::new();
-	let mut row = |group, name: &str, seconds| rows.push(Row { group, name: name.to_string(), seconds });
-
-	// Ceiling.
-	let mut copy = vec![0u8; TOTAL];
-	row("ceiling", "memory copy", time(|| copy.copy_from_slice(black_box(&input))));
-
-	// Erasure coding, k = 4, m = 2, 4 MiB shards.
-	{
-		let rs = reed_solomon_erasure::galois_8::ReedSolomon::new(K, M).unwrap();
-		let mut parity = vec![vec![0u8; shard_len]; M];
-		row("erasure 4+2", "reed-solomon-erasure 6 (simd-accel)", time(|| {
-			for segment in &segments {
-				let data_shards: Vec<&[u8]> = segment.chunks(shard_len).collect();
-				let mut parity_shards: Vec<&mut [u8]> = parity.iter_mut().map(|p| &mut p[..]).collect();
-				rs.encode_sep(&data_shards, &mut parity_shards).unwrap();
-			}
-		}));
-		row("erasure 4+2", "reed-solomon-simd 3", time(|| {
-			for segment in &segments {
-				black_box(reed_solomon_simd::encode(K, M, segment.chunks(shard_len)).unwrap());
-			}
-		}));
-	}
-
-	// AEADs, sealing each 16 MiB segment in place.
-	let mut buffer = input.clone();
-	{
-		use aes_gcm::aead::{AeadInPlace, KeyInit};
-		// (chacha20poly1305 re-exports the same `aead` traits.)
-		let xchacha = chacha20poly1305::XChaCha20Poly1305::new(&[7u8; 32].into());
-		row("aead", "XChaCha20-Poly1305 (RustCrypto)", time(|| {
-			for segment in buffer.chunks_mut(SEGMENT) {
-				black_box(xchacha.encrypt_in_place_detached(&[1u8; 24].into(), b"ad", segment).unwrap());
-			}
-		}));
-		let aes = aes_gcm::Aes256Gcm::new(&[7u8; 32].into());
-		row("aead", "AES-256-GCM (RustCrypto)", time(|| {
-			for segment in buffer.chunks_mut(SEGMENT) {
-				black_box(aes.encrypt_in_place_detached(&[1u8; 12].into(), b"ad", segment).unwrap());
-			}
-		}));
-		for (name, algorithm) in [
-			("AES-256-GCM (ring)", &ring::aead::AES_256_GCM),
-			("ChaCha20-Poly1305 (ring)", &ring::aead::CHACHA20_POLY1305),
-		] {
-			let key = ring::aead::LessSafeKey::new(ring::aead::UnboundKey::new(algorithm, &[7u8; 32]).unwrap());
-			row("aead", name, time(|| {
-				for segment in buffer.chunks_mut(SEGMENT) {
-					let nonce = ring::aead::Nonce::assume_unique_for_key([1u8; 12]);
-					let _tag = black_box(key.seal_in_place_separate_tag(nonce, ring::aead::Aad::from(b"ad"), segment).unwrap());
-				}
-			}));
-		}
-	}
-
-	// Tree hashes.
-	row("hash", "BLAKE3, one pass", time(|| {
-		black_box(blake3::hash(&input));
-	}));
-	row("hash", "BLAKE3 tree root of 4 MiB shards (ours: = blake3::hash)", time(|| {
-		for shard in input.chunks(shard_len) {
-			black_box(shoal_primitives::merkle::root(shard));
-		}
-	}));
-	row("hash", "BLAKE3 keyed hash per 1 KiB leaf (a naive leaf tree)", time(|| {
-		for leaf in input.chunks(1024) {
-			black_box(blake3::keyed_hash(&[3; 32], leaf));
-		}
-	}));
-	row("hash", "BLAKE2b-256, one pass", time(|| {
-		black_box(blake2b_simd::Params::new().hash_length(32).hash(&input));
-	}));
-
-	// The whole pipeline: seal + RS + Merkle + shard headers.
 	let params = CodingParams::default();
-	for threads in [1usize, 2] {
-		let encoder = FileEncoder::new(params, &FileKey::from_bytes([7; 32]), [1; 32], TOTAL as u64).unwrap();
-		row("pipeline", &format!("encode file, {threads} thread(s) (ours)"), time(|| {
-			encode_stream(&encoder, &input[..], threads, |segment| {
-				black_box(segment);
+	let (k, n) = (usize::from(params.data_shards), usize::from(params.total_shards));
+	let segment = params.segment_size as usize;
+	let input = data(TOTAL);
+	let segments: Vec<&[u8]> = input.chunks(segment).collect();
+	let body_len = params.shard_body_len(segment as u64, 0).unwrap() as usize;
+	// Sealed segments (plaintext + tag, padded to k bodies) for the coding and hashing rows.
+	let sealed: Vec<Vec<u8>> = segments
+		.iter()
+		.map(|s| {
+			let mut b = s.to_vec();
+			b.resize(k * body_len, 0);
+			b
+		})
+		.collect();
+
+	// --- Steps, on one core and on two.
+	let key = FileKey::from_bytes([7; 32]).segment_key(&[1; 32]);
+	let position = seal::SegmentPosition { file_id: [1; 32], index: 0, count: 1 };
+	let seal_step = |threads: usize| {
+		let mut buffers: Vec<std::sync::Mutex<Vec<u8>>> = sealed.iter().cloned().map(std::sync::Mutex::new).collect();
+		let buffers = &mut buffers;
+		time(|| {
+			split(threads, buffers, |b| {
+				let mut b = b.lock().unwrap();
+				let len = b.len() - 16;
+				seal::seal_in_place(&key, &position, &mut b, len);
+			})
+		})
+	};
+	let rse = reed_solomon_erasure::galois_8::ReedSolomon::new(k, n - k).unwrap();
+	let code_rse = |threads: usize| {
+		time(|| {
+			split(threads, &sealed, |s| {
+				let data: Vec<&[u8]> = s.chunks(body_len).collect();
+				let mut parity = vec![vec![0u8; body_len]; n - k];
+				let mut parity: Vec<&mut [u8]> = parity.iter_mut().map(|p| &mut p[..]).collect();
+				rse.encode_sep(&data, &mut parity).unwrap();
+			})
+		})
+	};
+	let code_simd = |threads: usize| {
+		// One encoder per thread, reset and reused across segments, as our coder is reused.
+		let encoders: Vec<std::sync::Mutex<reed_solomon_simd::ReedSolomonEncoder>> = (0..threads)
+			.map(|_| std::sync::Mutex::new(reed_solomon_simd::ReedSolomonEncoder::new(k, n - k, body_len).unwrap()))
+			.collect();
+		let indexed: Vec<(usize, &Vec<u8>)> = sealed.iter().enumerate().collect();
+		time(|| {
+			split(threads, &indexed, |(i, s)| {
+				let mut encoder = encoders[i % threads].lock().unwrap();
+				encoder.reset(k, n - k, body_len).unwrap();
+				for body in s.chunks(body_len) {
+					encoder.add_original_shard(body).unwrap();
+				}
+				let result = encoder.encode().unwrap();
+				black_box(result.recovery_iter().count());
+			})
+		})
+	};
+	// Hash every shard byte: k data bodies and n − k parity bodies (parity stands in as a
+	// second copy of the data; the cost is per byte).
+	let hash_step = |threads: usize| {
+		time(|| {
+			split(threads, &sealed, |s| {
+				for _ in 0..n.div_ceil(k) {
+					for body in s.chunks(body_len) {
+						black_box(shoal_primitives::merkle::root(body));
+					}
+				}
+			})
+		})
+	};
+	let xchacha = {
+		use chacha20poly1305::{aead::AeadInPlace, KeyInit};
+		let cipher = chacha20poly1305::XChaCha20Poly1305::new(&[7u8; 32].into());
+		let mut buffer = input.clone();
+		time(|| {
+			for s in buffer.chunks_mut(segment) {
+				black_box(cipher.encrypt_in_place_detached(&[1u8; 24].into(), b"ad", s).unwrap());
+			}
+		})
+	};
+
+	let mut steps = Table { title: "Steps (input GiB/s; hashing covers all n shard bodies)", rows: Vec::new() };
+	let mut per_core = [(0.0, 0.0); 2];
+	for (slot, threads) in [1usize, 2].into_iter().enumerate() {
+		let (s, c, c_alt, h) = (seal_step(threads), code_rse(threads), code_simd(threads), hash_step(threads));
+		let rate = |t| format!("{:.2}", gib_per_s(TOTAL, t));
+		steps.rows.push((format!("seal, AES-256-GCM (ring), {threads} core(s)"), rate(s), String::new()));
+		steps.rows.push((format!("code {k} of {n}, reed-solomon-erasure (ours), {threads} core(s)"), rate(c), String::new()));
+		steps.rows.push((format!("code {k} of {n}, reed-solomon-simd (encoder reused), {threads} core(s)"), rate(c_alt), String::new()));
+		steps.rows.push((format!("hash every shard byte, BLAKE3, {threads} core(s)"), rate(h), String::new()));
+		let ceiling = TOTAL as f64 / (s + c + h);
+		steps.rows.push((format!("**ceiling: seal + code + hash, {threads} core(s)**"), format!("{:.2}", ceiling / (1u64 << 30) as f64), String::new()));
+		per_core[slot] = (ceiling, s + c + h);
+	}
+	steps.rows.push(("XChaCha20-Poly1305 alone (RustCrypto), 1 core".into(), format!("{:.2}", gib_per_s(TOTAL, xchacha)), String::new()));
+
+	// --- The pipeline.
+	let owner = [9u8; 32];
+	let file_key = MasterKey::from_mnemonic(
+		"abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about",
+		"",
+	)
+	.and_then(|m| m.file_key(0))
+	.unwrap();
+	let mut pipeline = Table { title: "Pipeline (input GiB/s, and its share of the ceiling on as many cores)", rows: Vec::new() };
+	let encoder = FileEncoder::new(params, &file_key, 0, &owner, TOTAL as u64).unwrap();
+	let mut encode_rate = 0.0;
+	for (slot, threads) in [1usize, 2].into_iter().enumerate() {
+		let commit = time(|| {
+			black_box(encoder.commit(&input[..], threads).unwrap());
+		});
+		let commitment = encoder.commit(&input[..], threads).unwrap();
+		let encode = time(|| {
+			encoder.encode(&commitment, &input[..], threads, |s: EncodedSegment| {
+				black_box(s);
 				Ok(())
 			})
 			.unwrap();
-		}));
+		});
+		let ceiling = per_core[slot].0;
+		for (what, seconds) in [("commit pass", commit), ("encode pass", encode)] {
+			let rate = TOTAL as f64 / seconds;
+			pipeline.rows.push((
+				format!("{what}, {threads} thread(s)"),
+				format!("{:.2}", rate / (1u64 << 30) as f64),
+				format!("{:.0} % of ceiling, {:.2}× XChaCha", 100.0 * rate / ceiling, xchacha / seconds),
+			));
+		}
+		pipeline.rows.push((
+			format!("put = commit + encode, {threads} thread(s)"),
+			format!("{:.2}", gib_per_s(TOTAL, commit + encode)),
+			format!("{:.2}× XChaCha", xchacha / (commit + encode)),
+		));
+		if threads == 2 {
+			encode_rate = TOTAL as f64 / encode;
+		}
 	}
 
-	let baseline = rows.iter().find(|r| r.name.starts_with("XChaCha20")).map(|r| r.seconds).unwrap();
-	let gib = TOTAL as f64 / (1u64 << 30) as f64;
-	println!("| group | what | GiB/s | × XChaCha20-Poly1305 |");
-	println!("|---|---|---:|---:|");
-	for r in &rows {
-		println!("| {} | {} | {:.2} | {:.2} |", r.group, r.name, gib / r.seconds, baseline / r.seconds);
+	// --- Decode, one segment at a time on one core, then the file on two.
+	let upload = reference_upload(params, file_key.clone(), 0, &owner, [3; 32], input.clone()).unwrap();
+	let decoder = FileDecoder::new(upload.record.clone(), &owner, &file_key).unwrap();
+	let mut decode = Table { title: "Decode (output GiB/s, and against the 2-thread encode pass)", rows: Vec::new() };
+	for (what, keep_from) in [("all data shards present", 0usize), ("n − k shards lost (parity only)", n - k)] {
+		for threads in [1usize, 2] {
+			let seconds = time(|| {
+				let mut out = Vec::with_capacity(TOTAL);
+				shoal_codec::pipeline::decode_stream(
+					&decoder,
+					threads,
+					|s| Ok(upload.segments[s as usize][keep_from..].iter().map(|b| &b[..]).collect::<Vec<_>>()),
+					&mut out,
+				)
+				.unwrap();
+				black_box(out);
+			});
+			let rate = TOTAL as f64 / seconds;
+			decode.rows.push((
+				format!("decode, {what}, {threads} thread(s)"),
+				format!("{:.2}", rate / (1u64 << 30) as f64),
+				format!("{:.2}× encode", rate / encode_rate),
+			));
+		}
 	}
 
-	// Peak memory: a fresh process per size, so earlier rows do not count.
+	// --- Proofs.
+	let shard = Shard::from_bytes(upload.segments[0][5].clone().into()).unwrap();
+	let build = time(|| {
+		black_box(shard.prove_chunks(&[1234]).unwrap());
+	});
+	let proof = shard.prove_chunks(&[1234]).unwrap();
+	let verify = {
+		let rounds = 10_000;
+		time(|| {
+			for _ in 0..rounds {
+				shoal_primitives::verify_storage_proof(&upload.record, &upload.record.file_id(&owner), 0, 5, &[1234], black_box(&proof)).unwrap();
+			}
+		}) / rounds as f64
+	};
+	let mut proofs = Table { title: "Storage proofs (one 1 KiB chunk of a 4 MiB shard, native)", rows: Vec::new() };
+	proofs.rows.push(("build".into(), format!("{:.2} ms", build * 1e3), String::new()));
+	proofs.rows.push(("verify (what the runtime runs)".into(), format!("{:.1} µs", verify * 1e6), String::new()));
+	proofs.rows.push(("encoded size".into(), format!("{} bytes", codec::Encode::encoded_size(&proof)), String::new()));
+
+	// --- Peak memory: a fresh process per size, so earlier rows do not count.
 	let exe = std::env::current_exe().unwrap();
+	let mut memory = Table { title: "Peak memory (commit + encode, 2 threads, fresh process)", rows: Vec::new() };
 	for mib in [256u64, 1024] {
 		let output = Command::new(&exe).args(["--peak-rss", &mib.to_string()]).output().unwrap();
 		let text = String::from_utf8_lossy(&output.stdout);
-		println!("| memory | peak RSS encoding a {mib} MiB file (2 threads) | {} | |", text.trim());
+		memory.rows.push((format!("{mib} MiB file"), text.trim().to_string(), String::new()));
 	}
+
+	println!("Defaults: k = {k} of n = {n}, {} -byte segments ({body_len}-byte shard bodies), {} MiB of input per pass.", segment, TOTAL >> 20);
+	steps.print(("GiB/s", ""));
+	pipeline.print(("GiB/s", "against"));
+	decode.print(("GiB/s", "against"));
+	proofs.print(("value", ""));
+	memory.print(("peak RSS", ""));
 }
 
 /// A reader of `len` generated bytes that never holds the file in memory.
@@ -181,15 +313,16 @@ impl Read for Generated {
 	}
 }
 
-fn peak_rss_child() {
-	let mib: u64 = std::env::args().last().and_then(|a| a.parse().ok()).unwrap_or(1024);
+fn peak_rss_child(mib: u64) {
 	let size = mib << 20;
-	let encoder = FileEncoder::new(CodingParams::default(), &FileKey::from_bytes([7; 32]), [1; 32], size).unwrap();
-	encode_stream(&encoder, Generated { left: size, state: 1 }, 2, |segment| {
-		black_box(segment);
-		Ok(())
-	})
-	.unwrap();
+	let encoder = FileEncoder::new(CodingParams::default(), &FileKey::from_bytes([7; 32]), 0, &[9; 32], size).unwrap();
+	let commitment = encoder.commit(Generated { left: size, state: 1 }, 2).unwrap();
+	encoder
+		.encode(&commitment, Generated { left: size, state: 1 }, 2, |segment| {
+			black_box(segment);
+			Ok(())
+		})
+		.unwrap();
 	let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
 	let peak = status.lines().find(|l| l.starts_with("VmHWM")).unwrap_or("VmHWM: ? kB");
 	let kib: u64 = peak.split_whitespace().nth(1).and_then(|v| v.parse().ok()).unwrap_or(0);

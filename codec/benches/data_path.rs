@@ -1,14 +1,13 @@
 //! Criterion benchmarks of each step of the data path at the default parameters.
-//! `cargo bench -p shoal-codec --bench data_path`
+//! `cargo bench -p shoal-codec --bench data_path` (`scripts/bench.sh --criterion`).
 
 use criterion::{black_box, criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
-use shoal_codec::{
-	pipeline::encode_stream, seal, CodingParams, FileDecoder, FileEncoder, FileKey, MasterKey,
-};
+use shoal_codec::{fuzzing::reference_upload, seal, CodingParams, FileDecoder, FileEncoder, FileKey, MasterKey};
 use shoal_primitives::merkle;
 
 const MNEMONIC: &str =
 	"abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about";
+const OWNER: [u8; 32] = [9; 32];
 
 fn data(len: usize) -> Vec<u8> {
 	(0..len).map(|i| (i as u32).wrapping_mul(2654435761) as u8).collect()
@@ -33,12 +32,10 @@ fn seal_open(c: &mut Criterion) {
 	let mut group = c.benchmark_group("seal");
 	group.throughput(Throughput::Bytes(segment as u64));
 	let mut buffer = data(segment + 16);
-	group.bench_function("seal 16 MiB segment", |b| {
-		b.iter(|| seal::seal_in_place(&key, &position, &mut buffer, segment))
-	});
+	group.bench_function("seal one segment", |b| b.iter(|| seal::seal_in_place(&key, &position, &mut buffer, segment)));
 	let mut sealed = data(segment + 16);
 	seal::seal_in_place(&key, &position, &mut sealed, segment);
-	group.bench_function("open 16 MiB segment", |b| {
+	group.bench_function("open one segment", |b| {
 		b.iter_batched_ref(|| sealed.clone(), |s| assert!(seal::open_in_place(&key, &position, s)), criterion::BatchSize::LargeInput)
 	});
 	group.finish();
@@ -47,17 +44,19 @@ fn seal_open(c: &mut Criterion) {
 fn coding(c: &mut Criterion) {
 	let params = CodingParams::default();
 	let size = params.segment_size as u64;
-	let encoder = FileEncoder::new(params, &FileKey::from_bytes([7; 32]), [1; 32], size).unwrap();
 	let plain = data(size as usize);
+	let key = FileKey::from_bytes([7; 32]);
 	let mut group = c.benchmark_group("segment");
+	group.sample_size(10);
 	group.throughput(Throughput::Bytes(size));
-	group.bench_function("encode (seal + RS 4+2 + Merkle)", |b| b.iter(|| encoder.encode_segment(0, &plain).unwrap()));
-
-	let encoded = encoder.encode_segment(0, &plain).unwrap();
-	let manifest = encoder.manifest(encoded.roots().collect()).unwrap();
-	let decoder = FileDecoder::new(manifest, &FileKey::from_bytes([7; 32])).unwrap();
-	let shards: Vec<Vec<u8>> = encoded.shards.iter().map(|s| s.to_bytes()).collect();
-	for lost in 0..=usize::from(params.parity_shards) {
+	let encoder = FileEncoder::new(params, &key, 0, &OWNER, size).unwrap();
+	group.bench_function("commit one segment (seal + RS 4 of 12 + roots)", |b| {
+		b.iter(|| encoder.commit(&plain[..], 1).unwrap())
+	});
+	let upload = reference_upload(params, key.clone(), 0, &OWNER, [1; 32], plain).unwrap();
+	let decoder = FileDecoder::new(upload.record.clone(), &OWNER, &key).unwrap();
+	let shards = &upload.segments[0];
+	for lost in [0usize, 2, usize::from(params.data_shards)] {
 		// Lose data shards first: the worst case, every lost one must be rebuilt.
 		let kept: Vec<&Vec<u8>> = shards.iter().skip(lost).collect();
 		group.bench_with_input(BenchmarkId::new("decode, data shards lost", lost), &kept, |b, kept| {
@@ -69,7 +68,7 @@ fn coding(c: &mut Criterion) {
 
 fn merkle_tree(c: &mut Criterion) {
 	let params = CodingParams::default();
-	let body = data((params.segment_size / u32::from(params.data_shards)) as usize);
+	let body = data(params.shard_body_len(params.segment_size.into(), 0).unwrap() as usize);
 	let mut group = c.benchmark_group("merkle");
 	group.throughput(Throughput::Bytes(body.len() as u64));
 	group.bench_function("root of a 4 MiB shard", |b| b.iter(|| merkle::root(black_box(&body))));
@@ -89,24 +88,5 @@ fn merkle_tree(c: &mut Criterion) {
 	group.finish();
 }
 
-fn pipeline(c: &mut Criterion) {
-	let params = CodingParams::default();
-	let size = 64 * 1024 * 1024;
-	let file = data(size);
-	let mut group = c.benchmark_group("pipeline");
-	group.sample_size(10);
-	group.throughput(Throughput::Bytes(size as u64));
-	for threads in [1usize, 2] {
-		let encoder = FileEncoder::new(params, &FileKey::from_bytes([7; 32]), [1; 32], size as u64).unwrap();
-		group.bench_with_input(BenchmarkId::new("encode 64 MiB file, threads", threads), &threads, |b, &threads| {
-			b.iter(|| encode_stream(&encoder, &file[..], threads, |segment| {
-				black_box(segment);
-				Ok(())
-			}).unwrap())
-		});
-	}
-	group.finish();
-}
-
-criterion_group!(benches, keys, seal_open, coding, merkle_tree, pipeline);
+criterion_group!(benches, keys, seal_open, coding, merkle_tree);
 criterion_main!(benches);

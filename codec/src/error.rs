@@ -1,6 +1,6 @@
 //! Errors of the data path.
 
-use shoal_primitives::{MerkleError, ManifestError, ParamsError, ShardHeaderError};
+use shoal_primitives::{Hash, MerkleError, ParamsError, ShardHeaderError};
 
 /// Why a shard was not used to rebuild a segment.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -11,9 +11,9 @@ pub enum ShardRejection {
 	/// The shard belongs to another file, segment or parameter set.
 	#[error("belongs elsewhere: {0}")]
 	Foreign(&'static str),
-	/// The body does not hash to the root committed in the manifest.
-	#[error("body does not match the committed root")]
-	RootMismatch,
+	/// The shard's paths lead to another file root than the one on chain.
+	#[error("does not belong to this file's root")]
+	NotInFile,
 	/// A second shard with the same index.
 	#[error("duplicate of an index already received")]
 	Duplicate,
@@ -31,9 +31,6 @@ pub enum CodecError {
 	/// Impossible coding parameters or sizes.
 	#[error(transparent)]
 	Params(#[from] ParamsError),
-	/// The manifest contradicts itself.
-	#[error("invalid manifest: {0}")]
-	Manifest(#[from] ManifestError),
 	/// A shard header is damaged or impossible.
 	#[error("invalid shard header: {0}")]
 	Header(#[from] ShardHeaderError),
@@ -61,9 +58,52 @@ pub enum CodecError {
 		/// Index of the shard.
 		shard_index: u8,
 	},
+	/// The shard is genuine but belongs to another file root than the one on chain.
+	#[error("shard {shard_index} of segment {segment} does not belong to this file's root")]
+	NotInFile {
+		/// Segment of the shard.
+		segment: u32,
+		/// Index of the shard.
+		shard_index: u8,
+	},
 	/// A Merkle proof failed.
 	#[error(transparent)]
 	Merkle(#[from] MerkleError),
+	/// A chunk is larger than any proof may carry.
+	#[error("chunk of {len} bytes is over the proof limit")]
+	ChunkTooLarge {
+		/// Its length.
+		len: usize,
+	},
+	/// More chunks than one proof may open.
+	#[error("{count} chunks are more than one proof may open")]
+	TooManyChunks {
+		/// Chunks asked for.
+		count: usize,
+	},
+	/// A path is deeper than the format allows (a file too large for its parameters).
+	#[error("a shard path is deeper than the format allows")]
+	PathTooLong,
+	/// The operating system gave no randomness for the upload's salt.
+	#[error("no OS randomness for the upload salt: {0}")]
+	Randomness(String),
+	/// A resumed upload's file no longer has the root recorded for it.
+	#[error("the file changed since the upload started: its root is {got:02x?}, the record says {expected:02x?}; start a new upload")]
+	FileChanged {
+		/// The recorded root.
+		expected: Hash,
+		/// The root the file has now.
+		got: Hash,
+	},
+	/// A segment read in the second pass differs from the first: the file changed.
+	#[error("segment {segment} changed since the file was committed; start a new upload")]
+	SegmentChanged {
+		/// The segment.
+		segment: u32,
+	},
+	/// [`crate::FileEncoder::encode`] was given the commitment of another upload.
+	#[error("this commitment belongs to another upload")]
+	CommitmentOfAnotherUpload,
 	/// The key does not open this file: wrong mnemonic, passphrase or file index.
 	#[error("wrong key: this mnemonic and file index did not encrypt this file")]
 	WrongKey,
@@ -107,14 +147,6 @@ pub enum CodecError {
 		got: u64,
 		/// Bytes announced.
 		expected: u64,
-	},
-	/// The file is too large for one manifest.
-	#[error("file needs {needed} shard roots, one manifest holds at most {max}")]
-	TooManyShards {
-		/// Roots needed.
-		needed: u64,
-		/// Limit.
-		max: u32,
 	},
 	/// The Reed–Solomon library refused.
 	#[error("erasure coding failed: {0:?}")]

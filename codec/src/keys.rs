@@ -1,23 +1,28 @@
 //! File keys from one mnemonic.
 //!
 //! ```text
-//! BIP39 mnemonic (+ optional passphrase) ──PBKDF2 (BIP39)──▶ 64-byte seed
+//! BIP39 mnemonic (+ optional passphrase, both NFKD) ──PBKDF2 (BIP39)──▶ 64-byte seed
 //! seed ──HMAC-SHA512("Shoal file keys v1")──▶ master (key ‖ chain code)
-//! master ──hardened child 0x53484c00' ("SHL")──▶ ──hardened child file_index'──▶ node key
-//! node key ──HKDF-SHA256(salt "shoal/v1/file-key")──▶ file key
-//! file key ──HKDF-SHA256(salt = file id, info "shoal/v1/segment-key")──▶ segment key
+//! master ──hardened child 0x0053484c' ("SHL")──▶ ──hardened child file_index'──▶ node key
+//! node key ──HKDF-SHA256(salt "shoal/v1/file-key", info "file key")──▶ file key
+//! file key ──HKDF-SHA256(salt = upload salt, info "shoal/v2/segment-key")──▶ segment key
 //! ```
 //!
 //! Child derivation is SLIP-0010's hardened rule (`HMAC-SHA512(chain code,
 //! 0x00 ‖ key ‖ index)`): only hardened indices exist, so a leaked file key reveals
 //! nothing about its siblings or the master. The same mnemonic and index give the same
-//! file key on any machine. The segment key also depends on the random file id, so
-//! storing new content under a reused index never reuses a key and nonce pair.
+//! file key on any machine. The segment key also depends on the upload's salt, 32 bytes
+//! of OS randomness that the encoder draws itself (see `pipeline`), so storing a file
+//! again, or new content under a reused index, never reuses a key and nonce pair.
+//!
+//! `tests/vectors/file_key.py` recomputes a file key from the mnemonic with Python's
+//! standard library alone (`hashlib.pbkdf2_hmac`, `hmac`, `unicodedata`), and
+//! [`tests::file_key_matches_an_independent_implementation`] holds our code to its output.
 
 use hkdf::Hkdf;
 use hmac::{Hmac, Mac};
 use sha2::{Sha256, Sha512};
-use shoal_primitives::{FileId, Hash};
+use shoal_primitives::{Hash, Salt};
 use zeroize::{Zeroize, ZeroizeOnDrop};
 
 use crate::CodecError;
@@ -62,12 +67,15 @@ pub struct MasterKey {
 }
 
 impl MasterKey {
-	/// From a BIP39 English mnemonic and an optional passphrase ("" for none).
+	/// From a BIP39 English mnemonic and an optional passphrase ("" for none). Words may be
+	/// separated by any whitespace and in any case; mnemonic and passphrase are NFKD
+	/// normalised as BIP39 requires, so a passphrase typed with composed or decomposed
+	/// accents gives the same keys.
 	pub fn from_mnemonic(phrase: &str, passphrase: &str) -> Result<Self, CodecError> {
-		let normalized = phrase.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
-		let mnemonic = bip39::Mnemonic::parse_normalized(&normalized)
+		let words = phrase.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
+		let mnemonic = bip39::Mnemonic::parse_in(bip39::Language::English, words)
 			.map_err(|e| CodecError::InvalidMnemonic(e.to_string()))?;
-		let mut seed = mnemonic.to_seed_normalized(passphrase);
+		let mut seed = mnemonic.to_seed(passphrase);
 		let key = Self::from_seed(&seed);
 		seed.zeroize();
 		Ok(key)
@@ -115,11 +123,11 @@ impl FileKey {
 		FileKey(bytes)
 	}
 
-	/// The key that seals the segments of the upload with id `file_id`.
-	pub fn segment_key(&self, file_id: &FileId) -> SegmentKey {
+	/// The key that seals the segments of the upload with salt `salt`.
+	pub fn segment_key(&self, salt: &Salt) -> SegmentKey {
 		let mut key = [0u8; 32];
-		Hkdf::<Sha256>::new(Some(file_id), &self.0)
-			.expand(b"shoal/v1/segment-key", &mut key)
+		Hkdf::<Sha256>::new(Some(salt), &self.0)
+			.expand(b"shoal/v2/segment-key", &mut key)
 			.expect("32 bytes is a valid HKDF-SHA256 output length; qed");
 		SegmentKey(key)
 	}
@@ -136,11 +144,11 @@ impl core::fmt::Debug for FileKey {
 pub struct SegmentKey(pub(crate) [u8; 32]);
 
 impl SegmentKey {
-	/// Public commitment to this key, stored in the manifest: a client with another key
+	/// Public commitment to this key, stored in the file record: a client with another key
 	/// learns "wrong key" before decrypting anything, and no ciphertext can be opened
 	/// under two different keys of ours (key-committing encryption).
 	pub fn commitment(&self) -> Hash {
-		*blake3::keyed_hash(&self.0, b"shoal/v1/key-commitment").as_bytes()
+		*blake3::keyed_hash(&self.0, b"shoal/v2/key-commitment").as_bytes()
 	}
 }
 
@@ -187,11 +195,27 @@ mod tests {
 		assert!(a.file_key(7).unwrap() != with_passphrase.file_key(7).unwrap());
 	}
 
-	/// Pins the derivation: changing any step changes this value.
+	/// The file and segment keys of `tests/vectors/file_key.py`, a from-scratch Python
+	/// implementation of the derivation in this module's docs (standard library only). The
+	/// passphrase is typed with a composed "é" (U+00E9); BIP39 hashes its NFKD form, so the
+	/// decomposed spelling must give the same keys.
 	#[test]
-	fn file_key_golden_vector() {
-		let key = MasterKey::from_mnemonic(ABANDON, "").unwrap().file_key(0).unwrap();
-		assert_eq!(hex::encode(key.0), include_str!("../tests/vectors/file_key_abandon_0.hex").trim());
+	fn file_key_matches_an_independent_implementation() {
+		let vectors: Vec<&str> = include_str!("../tests/vectors/file_key.txt").lines().collect();
+		let field = |name: &str| {
+			vectors
+				.iter()
+				.find_map(|line| line.strip_prefix(name).map(|rest| rest.trim().to_string()))
+				.unwrap_or_else(|| panic!("{name} missing from the vector file"))
+		};
+		let composed = MasterKey::from_mnemonic(ABANDON, "caf\u{e9}").unwrap();
+		let decomposed = MasterKey::from_mnemonic(ABANDON, "cafe\u{301}").unwrap();
+		let index: u32 = field("file_index").parse().unwrap();
+		let key = composed.file_key(index).unwrap();
+		assert_eq!(hex::encode(key.0), field("file_key"));
+		assert!(decomposed.file_key(index).unwrap() == key, "passphrase normalisation differs");
+		let salt: Salt = hex::decode(field("salt")).unwrap().try_into().unwrap();
+		assert_eq!(hex::encode(key.segment_key(&salt).0), field("segment_key"));
 	}
 
 	#[test]

@@ -5,19 +5,21 @@
 //! the client.
 //!
 //! ```text
-//! mnemonic ──keys──▶ file key ──▶ segment key (per file id)
-//! file ──segments──▶ seal (AES-256-GCM) ──▶ Reed–Solomon k+m ──▶ shards
-//!                                         each shard: header ‖ body; root = BLAKE3(body)
-//! manifest = sizes, parameters, key commitment, one root per shard  ──▶ chain
+//! mnemonic ──keys──▶ file key ──▶ segment key (per upload: random salt)
+//! file ──segments──▶ seal (AES-256-GCM) ──▶ Reed–Solomon k of n ──▶ shards
+//!        shard root = BLAKE3(body); n shard roots ─▶ segment root; segments ─▶ file root
+//! record = file root, size, parameters, key commitment, salt, file index  ──▶ chain
+//! shard  = header (position, roots, paths to the file root) ‖ body     ──▶ storage nodes
 //! ```
 //!
 //! - [`keys`]: BIP39 mnemonic, hardened per-file derivation, HKDF stretching;
 //! - [`seal`]: sealing one segment so that reordering, dropping, duplicating or truncating
 //!   segments fails to open;
 //! - [`erasure`]: Reed–Solomon coding of one sealed segment;
-//! - [`shard`]: a shard as bytes (header from `shoal-primitives`, then the body);
-//! - [`pipeline`]: whole files, streamed segment by segment with bounded memory, on all
-//!   cores;
+//! - [`shard`]: a shard as bytes (header from `shoal-primitives`, then the body), checked
+//!   against its file root, and storage proofs built from it;
+//! - [`pipeline`]: whole files in two passes (commit, then encode), streamed segment by
+//!   segment with bounded memory on all cores, and decoding against the file root;
 //! - [`error`]: the one error type, whose variants carry the offending values.
 
 pub mod erasure;
@@ -30,6 +32,6 @@ pub mod shard;
 
 pub use error::CodecError;
 pub use keys::{FileKey, MasterKey};
-pub use pipeline::{FileDecoder, FileEncoder};
-pub use shard::Shard;
-pub use shoal_primitives::{params::CodingParams, FileId, FileManifest};
+pub use pipeline::{Commitment, FileDecoder, FileEncoder};
+pub use shard::{Shard, ShardRef};
+pub use shoal_primitives::{params::CodingParams, FileId, FileRecord};

@@ -1,19 +1,40 @@
 //! Whole files: segment → seal → code → shards, and back.
 //!
-//! [`FileEncoder::encode_segment`] and [`FileDecoder::decode_segment`] are pure and take
-//! `&self`, so segments can be processed on several threads. [`encode_stream`] and
-//! [`decode_stream`] do that for a whole file: they hold at most `threads` segments in
-//! memory at once (plus their shards), whatever the file size.
+//! ## Encoding is two passes over the file
+//! Every shard carries its path to the file root, and the file root covers every segment,
+//! so no shard is complete before the last segment has been read. [`FileEncoder::commit`]
+//! is the first pass: it seals and codes every segment and keeps only the segment roots
+//! (32 bytes a segment), giving the [`Commitment`] whose record goes on chain.
+//! [`FileEncoder::encode`] is the second: it seals and codes every segment again, checks
+//! that its root is the committed one (the file must not change between the passes), and
+//! hands out complete shards. Memory stays bounded by `threads` segments whatever the
+//! file size.
+//!
+//! ## Salt and nonces
+//! [`FileEncoder::new`] draws the upload's salt from the OS; no caller can choose it, so no
+//! caller can make two uploads share a segment key, and with it a (key, nonce) pair. The
+//! only way to reuse a salt is [`FileEncoder::resume`], which takes it from the file's
+//! record (a local journal or the chain) together with the file root, and refuses in
+//! [`FileEncoder::commit`], before any shard exists, unless the file still has exactly
+//! that root: a resumed upload re-creates the same ciphertext, never different ciphertext
+//! under the same key and nonce.
+//!
+//! ## Decoding
+//! [`FileDecoder::decode_segment`] takes whatever shards arrived, checks each against the
+//! file root on chain, copies the first `k` good bodies once into the segment buffer,
+//! rebuilds missing data bodies in place and opens the segment in place: one copy per
+//! body, none per byte afterwards.
 
 use std::io::{Read, Write};
 
 use bytes::Bytes;
 use shoal_primitives::{
-	manifest::MAX_SHARD_ROOTS,
+	commitment::{self, Tree},
 	merkle,
 	params::{CodingParams, AEAD_TAG_LEN},
+	record::{derive_file_id, FileRecord},
 	shard::ShardHeader,
-	FileId, FileManifest, Hash,
+	FileId, Hash, Salt,
 };
 
 use crate::{
@@ -21,57 +42,317 @@ use crate::{
 	error::ShardRejection,
 	keys::{FileKey, SegmentKey},
 	seal::{self, SegmentPosition},
-	CodecError, Shard,
+	CodecError, Shard, ShardRef,
 };
 
-/// The shards of one segment, in shard-index order.
+/// The shards of one segment, in shard-index order, each with its complete header.
 #[derive(Clone, Debug)]
 pub struct EncodedSegment {
 	/// Segment index.
 	pub index: u32,
-	/// `k + m` shards.
+	/// `n` shards.
 	pub shards: Vec<Shard>,
 }
 
-impl EncodedSegment {
-	/// The Merkle roots of the shards, in order.
-	pub fn roots(&self) -> impl Iterator<Item = Hash> + '_ {
-		self.shards.iter().map(|s| s.header.body_root)
-	}
+/// One sealed and coded segment before its shards get headers.
+struct CodedSegment {
+	index: u32,
+	/// `k` data bodies then `n − k` parity bodies.
+	bodies: Vec<Bytes>,
+	/// The segment's shard tree.
+	tree: Tree,
 }
 
-/// Turns the segments of one file into shards.
-pub struct FileEncoder {
+/// Everything that stays fixed during one upload.
+struct Upload {
 	params: CodingParams,
 	file_id: FileId,
+	salt: Salt,
+	file_index: u32,
 	file_size: u64,
 	segment_count: u32,
 	key: SegmentKey,
 	coder: Coder,
 }
 
+impl Upload {
+	fn new(
+		params: CodingParams,
+		file_key: &FileKey,
+		file_index: u32,
+		owner: &[u8],
+		file_size: u64,
+		salt: Salt,
+	) -> Result<Self, CodecError> {
+		params.validate()?;
+		Ok(Upload {
+			params,
+			file_id: derive_file_id(owner, &salt),
+			salt,
+			file_index,
+			file_size,
+			segment_count: params.segment_count(file_size)?,
+			key: file_key.segment_key(&salt),
+			coder: Coder::new(&params)?,
+		})
+	}
+
+	/// Bytes of the buffer that segment `index` is sealed and split in: `k` shard bodies.
+	fn segment_buffer_len(&self, index: u32) -> Result<usize, CodecError> {
+		let body_len = self.params.shard_body_len(self.file_size, index)? as usize;
+		Ok(usize::from(self.params.data_shards) * body_len)
+	}
+
+	/// Seal and code segment `index`, whose plaintext is `data`, in `data`'s own buffer;
+	/// with a capacity of [`Self::segment_buffer_len`] nothing is copied or reallocated,
+	/// and the data bodies are slices of that buffer.
+	fn code_segment(&self, index: u32, mut data: Vec<u8>) -> Result<CodedSegment, CodecError> {
+		let plain_len = self.params.segment_plain_len(self.file_size, index)? as usize;
+		if data.len() != plain_len {
+			return Err(CodecError::SegmentLength { segment: index, got: data.len(), expected: plain_len });
+		}
+		let k = usize::from(self.params.data_shards);
+		let m = usize::from(self.params.parity_shards());
+		let body_len = self.params.shard_body_len(self.file_size, index)? as usize;
+
+		// Sealed segment, zero-padded to k equal shard bodies.
+		data.resize(k * body_len, 0);
+		let position = SegmentPosition { file_id: self.file_id, index, count: self.segment_count };
+		seal::seal_in_place(&self.key, &position, &mut data, plain_len);
+		let mut parity = vec![0u8; m * body_len];
+		self.coder.encode(&data, &mut parity, body_len)?;
+
+		let (data, parity) = (Bytes::from(data), Bytes::from(parity));
+		let body = |all: &Bytes, i: usize| all.slice(i * body_len..(i + 1) * body_len);
+		let bodies: Vec<Bytes> = (0..k).map(|i| body(&data, i)).chain((0..m).map(|i| body(&parity, i))).collect();
+		let roots: Vec<Hash> = bodies.iter().map(|b| merkle::root(b)).collect();
+		Ok(CodedSegment { index, bodies, tree: Tree::of_shards(&roots) })
+	}
+
+	fn record(&self, file_root: Hash) -> FileRecord {
+		FileRecord {
+			file_root,
+			size: self.file_size,
+			params: self.params,
+			key_commitment: self.key.commitment(),
+			salt: self.salt,
+			file_index: self.file_index,
+		}
+	}
+}
+
+/// What the first pass learns: every segment root, the segment tree and the file record.
+pub struct Commitment {
+	record: FileRecord,
+	file_id: FileId,
+	segment_roots: Vec<Hash>,
+	tree: Tree,
+}
+
+impl Commitment {
+	/// The record that goes on chain.
+	pub fn record(&self) -> &FileRecord {
+		&self.record
+	}
+
+	/// The file id (derived from the owner and the salt).
+	pub fn file_id(&self) -> FileId {
+		self.file_id
+	}
+
+	/// The root of every segment, in order.
+	pub fn segment_roots(&self) -> &[Hash] {
+		&self.segment_roots
+	}
+}
+
+/// Turns one file into shards: [`Self::commit`], then [`Self::encode`].
+pub struct FileEncoder {
+	upload: Upload,
+	/// The root a resumed upload must reproduce.
+	expected_root: Option<Hash>,
+}
+
 impl FileEncoder {
-	/// An encoder for a file of `file_size` bytes with upload id `file_id`.
+	/// A new upload of a file of `file_size` bytes by `owner` (the SCALE encoding of its
+	/// account id), sealed under file key `file_key` (number `file_index` of the owner's
+	/// mnemonic). Draws the upload's salt from the operating system.
 	pub fn new(
 		params: CodingParams,
 		file_key: &FileKey,
-		file_id: FileId,
+		file_index: u32,
+		owner: &[u8],
 		file_size: u64,
 	) -> Result<Self, CodecError> {
-		params.validate()?;
-		let segment_count = params.segment_count(file_size)?;
-		let needed = u64::from(segment_count) * u64::from(params.total_shards());
-		if needed > u64::from(MAX_SHARD_ROOTS) {
-			return Err(CodecError::TooManyShards { needed, max: MAX_SHARD_ROOTS });
+		use rand::RngCore;
+		let mut salt = Salt::default();
+		rand::rngs::OsRng.try_fill_bytes(&mut salt).map_err(|e| CodecError::Randomness(e.to_string()))?;
+		Ok(FileEncoder { upload: Upload::new(params, file_key, file_index, owner, file_size, salt)?, expected_root: None })
+	}
+
+	/// Resume the upload described by `record` (from the local journal or the chain): same
+	/// salt, and [`Self::commit`] refuses unless the file still has the record's root.
+	pub fn resume(record: &FileRecord, file_key: &FileKey, owner: &[u8]) -> Result<Self, CodecError> {
+		let upload = Upload::new(record.params, file_key, record.file_index, owner, record.size, record.salt)?;
+		if upload.key.commitment() != record.key_commitment {
+			return Err(CodecError::WrongKey);
 		}
-		Ok(FileEncoder {
-			params,
-			file_id,
-			file_size,
-			segment_count,
-			key: file_key.segment_key(&file_id),
-			coder: Coder::new(params.data_shards, params.parity_shards)?,
+		Ok(FileEncoder { upload, expected_root: Some(record.file_root) })
+	}
+
+	/// Segments of the file.
+	pub fn segment_count(&self) -> u32 {
+		self.upload.segment_count
+	}
+
+	/// The parameters.
+	pub fn params(&self) -> &CodingParams {
+		&self.upload.params
+	}
+
+	/// The upload's salt.
+	pub fn salt(&self) -> &Salt {
+		&self.upload.salt
+	}
+
+	/// The file id.
+	pub fn file_id(&self) -> FileId {
+		self.upload.file_id
+	}
+
+	/// First pass: read the file (exactly `file_size` bytes) and compute its commitment on
+	/// `threads` threads. Nothing leaves this function but roots.
+	pub fn commit<R: Read>(&self, reader: R, threads: usize) -> Result<Commitment, CodecError> {
+		let mut segment_roots = Vec::with_capacity(self.upload.segment_count as usize);
+		self.for_each_coded_segment(reader, threads, |segment| {
+			segment_roots.push(segment.tree.root());
+			Ok(())
+		})?;
+		let tree = Tree::of_segments(&segment_roots);
+		let upload = &self.upload;
+		let file_root = commitment::file_root(&tree.root(), &upload.file_id, upload.file_size, &upload.params);
+		if let Some(expected) = self.expected_root {
+			if expected != file_root {
+				return Err(CodecError::FileChanged { expected, got: file_root });
+			}
+		}
+		Ok(Commitment { record: self.upload.record(file_root), file_id: self.upload.file_id, segment_roots, tree })
+	}
+
+	/// Second pass: read the file again and hand each segment's complete shards to `sink`,
+	/// in order. A segment whose root is not the committed one stops the pass with
+	/// [`CodecError::SegmentChanged`] before its shards reach `sink`.
+	pub fn encode<R: Read>(
+		&self,
+		commitment: &Commitment,
+		reader: R,
+		threads: usize,
+		mut sink: impl FnMut(EncodedSegment) -> Result<(), CodecError>,
+	) -> Result<(), CodecError> {
+		if commitment.record.salt != self.upload.salt || commitment.file_id != self.upload.file_id {
+			return Err(CodecError::CommitmentOfAnotherUpload);
+		}
+		let upload = &self.upload;
+		self.for_each_coded_segment(reader, threads, |segment| {
+			let index = segment.index;
+			if commitment.segment_roots.get(index as usize) != Some(&segment.tree.root()) {
+				return Err(CodecError::SegmentChanged { segment: index });
+			}
+			let segment_path = commitment.tree.path(index).unwrap_or_default();
+			let shards = segment
+				.bodies
+				.into_iter()
+				.enumerate()
+				.map(|(i, body)| {
+					let header = ShardHeader {
+						params: upload.params,
+						shard_index: i as u8,
+						file_id: upload.file_id,
+						segment: index,
+						file_size: upload.file_size,
+						body_len: body.len() as u32,
+						shard_root: merkle::root(&body),
+						file_root: commitment.record.file_root,
+						shard_path: segment.tree.path(i as u32).unwrap_or_default().try_into().map_err(|_| CodecError::PathTooLong)?,
+						segment_path: segment_path.clone().try_into().map_err(|_| CodecError::PathTooLong)?,
+					};
+					Ok(Shard { header, body })
+				})
+				.collect::<Result<Vec<_>, CodecError>>()?;
+			sink(EncodedSegment { index, shards })
 		})
+	}
+
+	/// Read the file segment by segment and seal and code each on `threads` threads,
+	/// handing the results to `sink` in order; fails if the input is shorter or longer
+	/// than announced.
+	fn for_each_coded_segment<R: Read>(
+		&self,
+		mut reader: R,
+		threads: usize,
+		sink: impl FnMut(CodedSegment) -> Result<(), CodecError>,
+	) -> Result<(), CodecError> {
+		let upload = &self.upload;
+		let mut offset = 0u64;
+		let mut next = 0u32;
+		let next_segment = || -> Result<Option<(u32, Vec<u8>)>, CodecError> {
+			if next == upload.segment_count {
+				return Ok(None);
+			}
+			let index = next;
+			let len = upload.params.segment_plain_len(upload.file_size, index)? as usize;
+			let capacity = upload.segment_buffer_len(index)?;
+			let buffer = read_segment(&mut reader, len, capacity, offset, upload.file_size)?;
+			offset += len as u64;
+			next += 1;
+			Ok(Some((index, buffer)))
+		};
+		let mut sink = sink;
+		ordered_pipeline(
+			threads,
+			next_segment,
+			|(index, plain)| upload.code_segment(index, plain),
+			|segment| sink(segment?),
+		)?;
+		// Anything past the announced size means the caller's size was wrong.
+		let mut probe = [0u8; 1];
+		if reader.read(&mut probe)? != 0 {
+			return Err(CodecError::InputLength { got: upload.file_size + 1, expected: upload.file_size });
+		}
+		Ok(())
+	}
+}
+
+/// Rebuilds the segments of one file from shards, checking each against the file root.
+pub struct FileDecoder {
+	record: FileRecord,
+	file_id: FileId,
+	segment_count: u32,
+	key: SegmentKey,
+	coder: Coder,
+}
+
+impl FileDecoder {
+	/// A decoder for the file `record` stored by `owner`; fails with
+	/// [`CodecError::WrongKey`] if `file_key` did not encrypt it.
+	pub fn new(record: FileRecord, owner: &[u8], file_key: &FileKey) -> Result<Self, CodecError> {
+		record.validate()?;
+		let key = file_key.segment_key(&record.salt);
+		if key.commitment() != record.key_commitment {
+			return Err(CodecError::WrongKey);
+		}
+		Ok(FileDecoder {
+			file_id: record.file_id(owner),
+			segment_count: record.segment_count()?,
+			coder: Coder::new(&record.params)?,
+			record,
+			key,
+		})
+	}
+
+	/// The record.
+	pub fn record(&self) -> &FileRecord {
+		&self.record
 	}
 
 	/// Segments of the file.
@@ -79,129 +360,25 @@ impl FileEncoder {
 		self.segment_count
 	}
 
-	/// The parameters.
-	pub fn params(&self) -> &CodingParams {
-		&self.params
-	}
-
-	/// Seal and code segment `index`, whose plaintext is `plain`.
-	pub fn encode_segment(&self, index: u32, plain: &[u8]) -> Result<EncodedSegment, CodecError> {
-		let mut buffer = Vec::with_capacity(self.segment_buffer_len(index)?);
-		buffer.extend_from_slice(plain);
-		self.encode_segment_owned(index, buffer)
-	}
-
-	/// Bytes of the buffer that segment `index` is sealed and split in: `k` shard bodies.
-	pub fn segment_buffer_len(&self, index: u32) -> Result<usize, CodecError> {
-		let body_len = self.params.shard_body_len(self.file_size, index)? as usize;
-		Ok(usize::from(self.params.data_shards) * body_len)
-	}
-
-	/// Like [`Self::encode_segment`], sealing in the caller's buffer, which holds exactly
-	/// the plaintext; with a capacity of [`Self::segment_buffer_len`] nothing is copied or
-	/// reallocated, and the data shards are slices of that buffer.
-	pub fn encode_segment_owned(&self, index: u32, mut data: Vec<u8>) -> Result<EncodedSegment, CodecError> {
-		let plain_len = self.params.segment_plain_len(self.file_size, index)? as usize;
-		if data.len() != plain_len {
-			return Err(CodecError::SegmentLength { segment: index, got: data.len(), expected: plain_len });
-		}
-		let k = usize::from(self.params.data_shards);
-		let m = usize::from(self.params.parity_shards);
-		let body_len = self.params.shard_body_len(self.file_size, index)? as usize;
-
-		// Sealed segment, zero-padded to k equal shard bodies.
-		data.resize(k * body_len, 0);
-		let position = SegmentPosition { file_id: self.file_id, index, count: self.segment_count };
-		seal::seal_in_place(&self.key, &position, &mut data, plain_len);
-
-		let mut parity = vec![0u8; m * body_len];
-		if body_len > 0 {
-			let data_slices: Vec<&[u8]> = data.chunks(body_len).collect();
-			let mut parity_slices: Vec<&mut [u8]> = parity.chunks_mut(body_len).collect();
-			self.coder.encode(&data_slices, &mut parity_slices)?;
-		}
-
-		let (data, parity) = (Bytes::from(data), Bytes::from(parity));
-		let body = |all: &Bytes, i: usize| all.slice(i * body_len..(i + 1) * body_len);
-		let bodies = (0..k).map(|i| body(&data, i)).chain((0..m).map(|i| body(&parity, i)));
-		let shards = bodies
-			.enumerate()
-			.map(|(shard_index, body)| {
-				let header = ShardHeader {
-					params: self.params,
-					shard_index: shard_index as u8,
-					file_id: self.file_id,
-					segment: index,
-					file_size: self.file_size,
-					body_len: body_len as u32,
-					body_root: merkle::root(&body),
-				};
-				Shard { header, body }
-			})
-			.collect();
-		Ok(EncodedSegment { index, shards })
-	}
-
-	/// The manifest, given every shard root in segment-major order.
-	pub fn manifest(&self, roots: Vec<Hash>) -> Result<FileManifest, CodecError> {
-		let got = roots.len() as u64;
-		let manifest = FileManifest {
-			file_id: self.file_id,
-			size: self.file_size,
-			segment_count: self.segment_count,
-			params: self.params,
-			key_commitment: self.key.commitment(),
-			shard_roots: roots
-				.try_into()
-				.map_err(|_| CodecError::TooManyShards { needed: got, max: MAX_SHARD_ROOTS })?,
-		};
-		manifest.validate()?;
-		Ok(manifest)
-	}
-}
-
-/// Rebuilds the segments of one file from shards.
-pub struct FileDecoder {
-	manifest: FileManifest,
-	key: SegmentKey,
-	coder: Coder,
-}
-
-impl FileDecoder {
-	/// A decoder for `manifest`; fails with [`CodecError::WrongKey`] if `file_key` did
-	/// not encrypt it.
-	pub fn new(manifest: FileManifest, file_key: &FileKey) -> Result<Self, CodecError> {
-		manifest.validate()?;
-		let key = file_key.segment_key(&manifest.file_id);
-		if key.commitment() != manifest.key_commitment {
-			return Err(CodecError::WrongKey);
-		}
-		let coder = Coder::new(manifest.params.data_shards, manifest.params.parity_shards)?;
-		Ok(FileDecoder { manifest, key, coder })
-	}
-
-	/// The manifest.
-	pub fn manifest(&self) -> &FileManifest {
-		&self.manifest
-	}
-
-	/// Check raw shard bytes against the manifest: a valid shard of this file and
-	/// `segment`, whose body matches the committed root.
-	pub fn check_shard(&self, segment: u32, bytes: &[u8]) -> Result<Shard, (Option<u8>, ShardRejection)> {
-		let shard = Shard::from_bytes(bytes).map_err(|e| (None, ShardRejection::Malformed(e.to_string())))?;
+	/// Check raw shard bytes: a valid shard of this file and `segment` whose body and paths
+	/// lead to the file root on chain. Borrows the body.
+	pub fn check_shard<'a>(&self, segment: u32, bytes: &'a [u8]) -> Result<ShardRef<'a>, (Option<u8>, ShardRejection)> {
+		let shard = ShardRef::parse(bytes).map_err(|e| (None, ShardRejection::Malformed(e.to_string())))?;
 		let header = &shard.header;
 		let index = Some(header.shard_index);
-		if header.file_id != self.manifest.file_id {
-			return Err((index, ShardRejection::Foreign("another file")));
+		if header.file_root != self.record.file_root {
+			return Err((index, ShardRejection::NotInFile));
+		}
+		// The paths lead to our file root, so everything below holds for a genuine shard;
+		// checking keeps a mislabelled one (same root, other fields) from being used.
+		if header.file_id != self.file_id {
+			return Err((index, ShardRejection::Foreign("another file id")));
 		}
 		if header.segment != segment {
 			return Err((index, ShardRejection::Foreign("another segment")));
 		}
-		if header.params != self.manifest.params || header.file_size != self.manifest.size {
+		if header.params != self.record.params || header.file_size != self.record.size {
 			return Err((index, ShardRejection::Foreign("other parameters")));
-		}
-		if self.manifest.shard_root(segment, header.shard_index) != Some(&header.body_root) {
-			return Err((index, ShardRejection::RootMismatch));
 		}
 		Ok(shard)
 	}
@@ -213,51 +390,57 @@ impl FileDecoder {
 		segment: u32,
 		received: impl IntoIterator<Item = B>,
 	) -> Result<Vec<u8>, CodecError> {
-		let params = &self.manifest.params;
+		let params = &self.record.params;
 		let k = usize::from(params.data_shards);
-		let total = params.total_shards() as usize;
-		let mut slots: Vec<Option<Vec<u8>>> = vec![None; total];
+		let n = usize::from(params.total_shards);
+		let body_len = params.shard_body_len(self.record.size, segment)? as usize;
+		let mut data = vec![0u8; k * body_len];
+		let mut parity = Vec::new();
+		let mut present = vec![false; n];
 		let mut rejected = Vec::new();
 		let mut good = 0usize;
 		for bytes in received {
 			if good == k {
 				break;
 			}
-			match self.check_shard(segment, bytes.as_ref()) {
-				Ok(shard) => {
-					let slot = &mut slots[usize::from(shard.header.shard_index)];
-					if slot.is_some() {
-						rejected.push((Some(shard.header.shard_index), ShardRejection::Duplicate));
-					} else {
-						*slot = Some(shard.body.to_vec());
-						good += 1;
-					}
+			let shard = match self.check_shard(segment, bytes.as_ref()) {
+				Ok(shard) => shard,
+				Err(rejection) => {
+					rejected.push(rejection);
+					continue;
 				},
-				Err(rejection) => rejected.push(rejection),
+			};
+			let index = usize::from(shard.header.shard_index);
+			if present[index] {
+				rejected.push((Some(shard.header.shard_index), ShardRejection::Duplicate));
+				continue;
 			}
+			let target = if index < k {
+				&mut data[index * body_len..(index + 1) * body_len]
+			} else {
+				if parity.is_empty() {
+					parity = vec![0u8; (n - k) * body_len];
+				}
+				&mut parity[(index - k) * body_len..(index - k + 1) * body_len]
+			};
+			target.copy_from_slice(shard.body);
+			present[index] = true;
+			good += 1;
 		}
 		if good < k {
-			let missing = (0..total as u8).filter(|i| slots[usize::from(*i)].is_none()).collect();
+			let missing = (0..n as u8).filter(|i| !present[usize::from(*i)]).collect();
 			return Err(CodecError::NotEnoughShards { segment, needed: k, good, missing, rejected });
 		}
-		self.coder.reconstruct_data(&mut slots)?;
+		self.coder.reconstruct_data(&mut data, &mut parity, body_len, &present)?;
 
-		let sealed_len = params.segment_sealed_len(self.manifest.size, segment)? as usize;
-		let mut sealed = Vec::with_capacity(sealed_len);
-		for body in slots.into_iter().take(k).flatten() {
-			sealed.extend_from_slice(&body);
-		}
-		sealed.truncate(sealed_len);
-		let position = SegmentPosition {
-			file_id: self.manifest.file_id,
-			index: segment,
-			count: self.manifest.segment_count,
-		};
-		if !seal::open_in_place(&self.key, &position, &mut sealed) {
+		let sealed_len = params.segment_sealed_len(self.record.size, segment)? as usize;
+		data.truncate(sealed_len);
+		let position = SegmentPosition { file_id: self.file_id, index: segment, count: self.segment_count };
+		if !seal::open_in_place(&self.key, &position, &mut data) {
 			return Err(CodecError::Tampered { segment });
 		}
-		sealed.truncate(sealed_len - AEAD_TAG_LEN as usize);
-		Ok(sealed)
+		data.truncate(sealed_len - AEAD_TAG_LEN as usize);
+		Ok(data)
 	}
 }
 
@@ -313,8 +496,7 @@ fn ordered_pipeline<T: Send, R: Send>(
 				if let Some(result) = pending.remove(&emitted) {
 					break result;
 				}
-				let (sequence, result) =
-					done_rx.recv().expect("a worker answers every job it takes; qed");
+				let (sequence, result) = done_rx.recv().expect("a worker answers every job it takes; qed");
 				pending.insert(sequence, result);
 			};
 			emitted += 1;
@@ -348,52 +530,6 @@ fn read_segment(
 	Ok(buffer)
 }
 
-/// Encode a whole file read from `reader` (exactly `file_size` bytes), handing each
-/// segment's shards to `sink` in order, on `threads` threads. Returns the manifest.
-///
-/// Memory: at most `threads` segments and their shards in flight, plus the one being
-/// handed to `sink`.
-pub fn encode_stream<R: Read>(
-	encoder: &FileEncoder,
-	mut reader: R,
-	threads: usize,
-	mut sink: impl FnMut(EncodedSegment) -> Result<(), CodecError>,
-) -> Result<FileManifest, CodecError> {
-	let count = encoder.segment_count();
-	let mut roots = Vec::with_capacity(count as usize * encoder.params().total_shards() as usize);
-	let mut offset = 0u64;
-	let mut next = 0u32;
-	let next_segment = || -> Result<Option<(u32, Vec<u8>)>, CodecError> {
-		if next == count {
-			return Ok(None);
-		}
-		let index = next;
-		let len = encoder.params().segment_plain_len(encoder.file_size, index)? as usize;
-		let capacity = encoder.segment_buffer_len(index)?;
-		let buffer = read_segment(&mut reader, len, capacity, offset, encoder.file_size)?;
-		offset += len as u64;
-		next += 1;
-		Ok(Some((index, buffer)))
-	};
-	// Each buffer moves into its segment's shards: no copy.
-	ordered_pipeline(
-		threads,
-		next_segment,
-		|(index, plain)| encoder.encode_segment_owned(index, plain),
-		|segment| {
-			let segment = segment?;
-			roots.extend(segment.roots());
-			sink(segment)
-		},
-	)?;
-	// Anything past the announced size means the caller's size was wrong.
-	let mut probe = [0u8; 1];
-	if reader.read(&mut probe)? != 0 {
-		return Err(CodecError::InputLength { got: encoder.file_size + 1, expected: encoder.file_size });
-	}
-	encoder.manifest(roots)
-}
-
 /// Decode a whole file: for each segment, `fetch` returns the raw shards it could get
 /// (any order, any subset, possibly bad ones); plaintext goes to `writer` in order.
 pub fn decode_stream<B: AsRef<[u8]> + Send, W: Write>(
@@ -402,7 +538,7 @@ pub fn decode_stream<B: AsRef<[u8]> + Send, W: Write>(
 	mut fetch: impl FnMut(u32) -> Result<Vec<B>, CodecError>,
 	mut writer: W,
 ) -> Result<(), CodecError> {
-	let count = decoder.manifest().segment_count;
+	let count = decoder.segment_count();
 	let mut next = 0u32;
 	let next_segment = || -> Result<Option<(u32, Vec<B>)>, CodecError> {
 		if next == count {

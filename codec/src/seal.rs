@@ -1,9 +1,14 @@
 //! Sealing one segment with AES-256-GCM (`ring`, hardware AES where the CPU has it).
 //!
-//! The segment key is unique to one upload (it is derived with the random file id), so
-//! the 96-bit nonce only has to be unique within the upload: it is the segment index and
-//! the last-segment flag, and each segment of an upload is sealed exactly once (repair
-//! rebuilds coded ciphertext, it never re-seals). The associated data binds the file id,
+//! The segment key is unique to one upload: it is derived with the upload's salt, 32 bytes
+//! of OS randomness that the encoder draws itself and no caller can choose (see
+//! `pipeline`). So the 96-bit nonce only has to be unique within the upload: it is the
+//! segment index and the last-segment flag. Within an upload a segment is sealed again
+//! only to re-derive identical bytes (a put reads the file twice, and a resumed upload
+//! re-reads it), and the encoder refuses to hand out a segment whose roots differ from the
+//! committed ones, so a (key, nonce) pair never seals two different plaintexts that leave
+//! the machine. Repair rebuilds coded ciphertext; it never re-seals. The associated data
+//! binds the file id,
 //! the segment index, the segment count and the flag; so a segment moved to another
 //! position, copied into a second position, taken from another file, or presented as the
 //! last one when it is not (truncation) fails to open, as does a file whose last segment
@@ -12,7 +17,7 @@
 //! Why AES-256-GCM and not XChaCha20-Poly1305: XChaCha's long random nonces buy nothing
 //! when every key seals one file with counter nonces, and `ring`'s AES-GCM ran 6× faster
 //! than RustCrypto's XChaCha20-Poly1305 on the same bytes (`BENCHMARKS.md`). GCM is not
-//! key-committing on its own; the manifest's key commitment closes that gap.
+//! key-committing on its own; the file record's key commitment closes that gap.
 //!
 //! Sealing works in place on the caller's buffer: the pipeline seals straight into the
 //! buffer it then erasure-codes, so no copy of the segment is made.
@@ -47,7 +52,7 @@ impl SegmentPosition {
 
 	fn associated_data(&self) -> [u8; 49] {
 		let mut ad = [0u8; 49];
-		ad[..8].copy_from_slice(b"shoal/v1");
+		ad[..8].copy_from_slice(b"shoal/v2");
 		ad[8..40].copy_from_slice(&self.file_id);
 		ad[40..44].copy_from_slice(&self.index.to_le_bytes());
 		ad[44..48].copy_from_slice(&self.count.to_le_bytes());
@@ -87,7 +92,7 @@ mod tests {
 	use crate::keys::FileKey;
 
 	fn sealed(position: &SegmentPosition, text: &[u8]) -> Vec<u8> {
-		let key = FileKey::from_bytes([1; 32]).segment_key(&position.file_id);
+		let key = FileKey::from_bytes([1; 32]).segment_key(&[5; 32]);
 		let mut buffer = text.to_vec();
 		buffer.resize(text.len() + 16, 0);
 		seal_in_place(&key, position, &mut buffer, text.len());

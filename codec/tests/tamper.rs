@@ -1,27 +1,26 @@
-//! Every flipped bit anywhere in a shard, and every reordering, dropping, duplication or
-//! truncation of segments, is detected.
+//! Every flipped bit anywhere in a shard is detected; a shard of another file, segment or
+//! upload is rejected by name; and reordering, dropping, duplicating or truncating
+//! segments fails the AEAD, the last line of defence once the roots have been forged too.
 
 mod common;
 
 use common::*;
-use shoal_codec::{
-	error::ShardRejection, pipeline::decode_stream, seal, CodecError, FileDecoder, Shard,
-};
-use shoal_primitives::shard::HEADER_LEN;
+use shoal_codec::{error::ShardRejection, pipeline::decode_stream, seal, CodecError, FileDecoder, ShardRef};
 
 #[test]
 fn a_flipped_bit_anywhere_in_a_shard_is_detected() {
-	let (manifest, segments) = encode(small_params(2, 1), &bytes(150, 9), [6; 32]);
-	let decoder = FileDecoder::new(manifest, &file_key(0)).unwrap();
+	let (record, segments) = encode(small_params(2, 4), &bytes(150, 9));
+	let decoder = decoder(&record);
 	let shard = &segments[0][0];
+	let header_len = ShardRef::parse(shard).unwrap().header.encoded_len();
 	for bit in 0..shard.len() * 8 {
 		let mut damaged = shard.clone();
 		damaged[bit / 8] ^= 1 << (bit % 8);
 		let verdict = decoder.check_shard(0, &damaged);
 		assert!(verdict.is_err(), "bit {bit} (byte {}) went unnoticed", bit / 8);
-		if bit / 8 >= HEADER_LEN {
-			// Body damage is caught by the body root, before any decoding.
-			assert!(matches!(Shard::from_bytes(&damaged), Err(CodecError::BodyRootMismatch { .. })));
+		if bit / 8 >= header_len {
+			// Body damage is caught by the body's own root, before any decoding.
+			assert!(matches!(ShardRef::parse(&damaged), Err(CodecError::BodyRootMismatch { .. })));
 		}
 	}
 }
@@ -29,11 +28,12 @@ fn a_flipped_bit_anywhere_in_a_shard_is_detected() {
 #[test]
 fn damaged_shards_are_skipped_and_named_while_k_good_ones_remain() {
 	let data = bytes(900, 10);
-	let (manifest, segments) = encode(small_params(4, 2), &data, [7; 32]);
-	let decoder = FileDecoder::new(manifest, &file_key(0)).unwrap();
-	let mut shards = segments[0].clone();
-	shards[0][HEADER_LEN + 3] ^= 0xff; // body damage
-	shards[1].truncate(HEADER_LEN + 5); // truncated
+	let (record, segments) = encode(small_params(4, 8), &data);
+	let decoder = decoder(&record);
+	let mut shards = segments[0][..6].to_vec();
+	let header_len = ShardRef::parse(&shards[0]).unwrap().header.encoded_len();
+	shards[0][header_len + 3] ^= 0xff; // body damage
+	shards[1].truncate(header_len + 5); // truncated
 	// Shards 0 and 1 are bad, shards 2..6 rebuild the segment.
 	assert_eq!(decoder.decode_segment(0, shards.clone()).unwrap(), data);
 	shards[2].push(0); // oversized
@@ -48,27 +48,29 @@ fn damaged_shards_are_skipped_and_named_while_k_good_ones_remain() {
 
 #[test]
 fn truncated_and_oversized_shards_are_typed_errors() {
-	let (_, segments) = encode(small_params(4, 2), &bytes(900, 10), [8; 32]);
+	let (_, segments) = encode(small_params(4, 8), &bytes(900, 10));
 	let shard = &segments[0][0];
-	assert!(matches!(Shard::from_bytes(&shard[..shard.len() - 1]), Err(CodecError::ShardTruncated { .. })));
+	assert!(matches!(ShardRef::parse(&shard[..shard.len() - 1]), Err(CodecError::ShardTruncated { .. })));
 	let mut long = shard.clone();
 	long.push(1);
-	assert!(matches!(Shard::from_bytes(&long), Err(CodecError::ShardOversized { .. })));
-	assert!(matches!(Shard::from_bytes(&shard[..10]), Err(CodecError::Header(_))));
+	assert!(matches!(ShardRef::parse(&long), Err(CodecError::ShardOversized { .. })));
+	assert!(matches!(ShardRef::parse(&shard[..10]), Err(CodecError::Header(_))));
 }
 
 #[test]
-fn shards_of_another_segment_or_file_are_rejected() {
-	let (manifest, segments) = encode(small_params(2, 1), &bytes(2500, 11), [9; 32]);
-	let (_, foreign) = encode(small_params(2, 1), &bytes(2500, 11), [10; 32]);
-	let decoder = FileDecoder::new(manifest, &file_key(0)).unwrap();
-	assert!(matches!(decoder.check_shard(1, &segments[0][0]), Err((Some(0), ShardRejection::Foreign(_)))));
-	assert!(matches!(decoder.check_shard(0, &foreign[0][0]), Err((Some(0), ShardRejection::Foreign(_)))));
+fn shards_of_another_segment_or_upload_are_rejected_by_name() {
+	let data = bytes(2500, 11);
+	let (record, segments) = encode(small_params(2, 4), &data);
+	// The same file uploaded again: another salt, so another file root.
+	let (_, foreign) = encode(small_params(2, 4), &data);
+	let decoder = decoder(&record);
+	assert!(matches!(decoder.check_shard(1, &segments[0][0]), Err((Some(0), ShardRejection::Foreign("another segment")))));
+	assert!(matches!(decoder.check_shard(0, &foreign[0][0]), Err((Some(0), ShardRejection::NotInFile))));
 }
 
 /// Reordering, dropping, duplicating or truncating segments: the shards are genuine,
-/// only their position is wrong. Built by re-labelling sealed segments, so the Merkle
-/// roots match and only the AEAD can notice.
+/// only their position is wrong. Built by re-labelling sealed segments directly, so no
+/// root can notice and only the AEAD can.
 #[test]
 fn reordered_dropped_duplicated_or_truncated_segments_fail_to_open() {
 	let key = file_key(0).segment_key(&[11; 32]);
@@ -93,30 +95,32 @@ fn reordered_dropped_duplicated_or_truncated_segments_fail_to_open() {
 	assert!(seal::open_in_place(&key, &position(2, 3), &mut c.clone()));
 }
 
+/// A dishonest uploader (or a bug) could commit roots over damaged ciphertext, so that
+/// every shard verifies against the record on chain. The AEAD still refuses to open it.
 #[test]
-fn a_flipped_ciphertext_byte_with_a_matching_root_fails_authentication() {
-	// Re-encode a damaged segment so that headers and roots are self-consistent: the
-	// only line of defence left is the AEAD.
-	use shoal_codec::{pipeline::encode_stream, FileEncoder};
+fn ciphertext_damaged_before_the_roots_were_computed_fails_authentication() {
+	use shoal_codec::fuzzing::reference_upload;
 	let data = bytes(500, 12);
-	let params = small_params(1, 1);
-	let encoder = FileEncoder::new(params, &file_key(0), [12; 32], 500).unwrap();
-	let mut shards = Vec::new();
-	let manifest = encode_stream(&encoder, &data[..], 1, |s| {
-		shards = s.shards;
-		Ok(())
-	})
-	.unwrap();
-	// k = 1: the data shard body is the sealed segment itself.
-	let mut body = shards[0].body.to_vec();
+	let params = small_params(1, 2);
+	let honest = reference_upload(params, file_key(0), 0, &OWNER, [12; 32], data).unwrap();
+	// k = 1: shard 0's body is the sealed segment itself. Flip one ciphertext byte and
+	// build a record and shard whose roots commit to the damaged body.
+	let shard = ShardRef::parse(&honest.segments[0][0]).unwrap();
+	let mut body = shard.body.to_vec();
 	body[10] ^= 1;
-	let mut header = shards[0].header;
-	header.body_root = shoal_primitives::merkle::root(&body);
-	let forged = Shard { header, body: body.into() };
-	let mut roots: Vec<[u8; 32]> = manifest.shard_roots.as_slice().to_vec();
-	roots[0] = header.body_root;
-	let forged_manifest = shoal_codec::FileManifest { shard_roots: roots.try_into().unwrap(), ..manifest };
-	let decoder = FileDecoder::new(forged_manifest, &file_key(0)).unwrap();
+	let shard_root = shoal_primitives::merkle::root(&body);
+	let other_root = ShardRef::parse(&honest.segments[0][1]).unwrap().header.shard_root;
+	let tree = shoal_primitives::commitment::Tree::of_shards(&[shard_root, other_root]);
+	let segments = shoal_primitives::commitment::Tree::of_segments(&[tree.root()]);
+	let file_id = honest.record.file_id(&OWNER);
+	let file_root = shoal_primitives::commitment::file_root(&segments.root(), &file_id, 500, &params);
+	let mut header = shard.header.clone();
+	header.shard_root = shard_root;
+	header.file_root = file_root;
+	header.shard_path = tree.path(0).unwrap().try_into().unwrap();
+	let forged = shoal_codec::Shard { header, body: body.into() };
+	let record = shoal_codec::FileRecord { file_root, ..honest.record };
+	let decoder = FileDecoder::new(record, &OWNER, &file_key(0)).unwrap();
 	let mut out = Vec::new();
 	let result = decode_stream(&decoder, 1, |_| Ok(vec![forged.to_bytes()]), &mut out);
 	assert!(matches!(result, Err(CodecError::Tampered { segment: 0 })), "{result:?}");

@@ -3,24 +3,29 @@
 //! The `no_std` definitions that the runtime, the node's storage workers and the client
 //! must agree on byte for byte:
 //!
-//! - [`merkle`]: the binary Merkle tree over a shard body's chunks, one-chunk proofs and
-//!   their verification (what a storage proof is checked against on chain);
-//! - [`shard`]: the self-describing shard header, a versioned fixed-size binary format;
-//! - [`manifest`]: the file manifest that goes on chain (sizes, coding parameters and one
-//!   Merkle root per shard);
+//! - [`params`]: the coding parameters (`k` of `n` shards, half in each group), their
+//!   limits and the size arithmetic shared by everything below;
+//! - [`merkle`]: the Merkle tree over a shard body's chunks (BLAKE3's own tree), chunk
+//!   proofs and their verification;
+//! - [`commitment`]: the two trees above it, shard roots → segment root → file root, and
+//!   the check that a shard root belongs to a file root at a given position;
+//! - [`record`]: the fixed-size file record that goes on chain, and file ids derived from
+//!   owner and salt;
+//! - [`shard`]: the self-describing shard header, format version 2, which carries the
+//!   shard's paths to the file root;
+//! - [`proof`]: storage proofs for challenged chunks and their verification, the one
+//!   function the runtime calls to check that a node holds what it should;
 //! - [`capacity`]: the white paper's capacity formula `C = P/Q·(√t·o) + (sR − sT)` in
 //!   fixed point;
-//! - [`params`]: the coding parameters, their limits and the size arithmetic shared by all
-//!   of the above.
+//! - [`bounded`]: bounded lists and byte strings that refuse oversized lengths before
+//!   allocating.
 //!
 //! ## Hash
-//! Every hash here is BLAKE3 with 32-byte output, and a shard's Merkle root *is*
+//! Every hash here is BLAKE3 with 32-byte output. A shard's chunk-tree root *is*
 //! `blake3::hash(body)`: BLAKE3 is itself a binary tree over 1 KiB chunks, so proving one
-//! chunk needs no second tree (see [`merkle`]). Verifying a proof costs one BLAKE3 chunk
-//! (16 compressions) plus one compression per tree level, a few microseconds even inside
-//! the WASM runtime; and BLAKE3 is the fastest hash on the client's side, which hashes
-//! every byte a user uploads (measured against BLAKE2b in `BENCHMARKS.md`). BLAKE3's own
-//! flags keep chunks, inner nodes and the root apart.
+//! chunk needs no second tree (see [`merkle`]). The trees above the shards hash 64-byte
+//! inputs under fixed keys, one compression per node. BLAKE3 is also the fastest hash on
+//! the client's side, which hashes every byte a user uploads (`BENCHMARKS.md`).
 //!
 //! Nothing in this crate allocates based on untrusted lengths or panics on untrusted input.
 
@@ -29,19 +34,23 @@
 
 extern crate alloc;
 
+pub mod bounded;
 pub mod capacity;
-pub mod manifest;
+pub mod commitment;
 pub mod merkle;
 pub mod params;
+pub mod proof;
+pub mod record;
 pub mod shard;
 
 /// A 32-byte BLAKE3 digest.
 pub type Hash = [u8; 32];
 
-/// The identifier of a stored file: 32 random bytes chosen by the uploader.
+/// The identifier of a stored file: [`record::derive_file_id`] of its owner and salt.
 pub type FileId = [u8; 32];
 
-pub use manifest::{FileManifest, ManifestError};
 pub use merkle::{ChunkProof, MerkleError};
 pub use params::{CodingParams, ParamsError};
+pub use proof::{verify_storage_proof, ProofError, StorageProof};
+pub use record::{FileRecord, Salt};
 pub use shard::{ShardHeader, ShardHeaderError};

@@ -2,51 +2,62 @@
 //!
 //! A file of `size` bytes is cut into segments of `segment_size` plaintext bytes (the last
 //! may be shorter; an empty file has one empty segment, so its end is still
-//! authenticated). Each segment is sealed with a 16-byte AEAD tag and Reed–Solomon coded
-//! into `k` data and `m` parity shards of equal length. Each shard body is cut into
-//! `chunk_size` chunks under a Merkle tree.
+//! authenticated). Each segment is sealed with a 16-byte AEAD tag, zero-padded to `k` equal
+//! shard bodies, and Reed–Solomon coded into `n` distinct shards of which any `k` rebuild
+//! it. Shards `0..n/2` belong to the file's primary group and `n/2..n` to its secondary
+//! group; each half alone holds at least `k`, so either group can serve the file by
+//! itself. Each shard body is cut into `chunk_size` chunks under a Merkle tree.
 //!
 //! ## Defaults and why
-//! - `k = 4, m = 2`: any 4 of a segment's 6 shards rebuild it (1.5× storage per group).
-//!   The runtime places a full set of 6 shards in a primary and in a secondary group, each
-//!   node holding fewer than `k`, so the layout stores 3× the file. A segment is lost only
-//!   if both groups lose 3 or more of their 6 shards between two repairs: with a per-node
-//!   probability `p` of losing a shard in one repair window, that is about
-//!   `(20·p³)²`; at `p = 1 %` it is `4·10⁻¹⁰` per segment per window, against `2·10⁻⁵`
-//!   for one group alone. Plain triple replication at the same 3× cost is lost when the
-//!   three copies are: `p³ = 10⁻⁶`.
-//! - `segment_size = 16 MiB`: the client holds one or two segments per core in memory
-//!   (constant in the file size); a 10 GiB file has 640 segments, 3 840 shard roots.
-//! - `chunk_size = 1 KiB`: a storage proof carries one chunk plus 12 sibling hashes for a
-//!   4 MiB shard body, about 1.4 KB, and costs the runtime one BLAKE3 chunk (16
-//!   compressions) and 12 parent compressions.
+//! The numbers come from the durability model in `tests/src/durability.rs`, whose table is
+//! in `docs/durability.md` (`scripts/durability.sh` prints it):
+//!
+//! - `k = 4, n = 12`: one code across both groups at 3× expansion, six shards per group.
+//!   With six slots per group every node holds exactly one shard of each segment, so no
+//!   node ever holds `k` shards, and a file is lost only when 9 of its 12 nodes are lost
+//!   between repairs. Under the model (1-year mean node lifetime, 1 TB slots, 4 h to assign
+//!   a replacement, 1 Gbit/s to rebuild, a whole group lost once a century) a 1 GiB file is
+//!   lost with probability below 10⁻¹¹ a year. The same 3× spent as RS(4,2) per group,
+//!   copied into both groups, loses about 10⁻⁶: the copies are byte-identical, so the second
+//!   group adds little that the first did not have.
+//! - `segment_size = 16 MiB − 16`: a sealed segment is exactly 16 MiB. The client holds one
+//!   or two segments per core in memory (constant in the file size); a shard body is then
+//!   exactly 4 MiB, large enough that per-shard overheads (a request, a header, a
+//!   confirmation) are small against the bytes moved, and a whole chunk tree.
+//! - `chunk_size = 1 KiB`: one BLAKE3 chunk, the cheapest leaf to prove. A storage proof for
+//!   one chunk of a 4 MiB body carries 12 chunk-tree siblings, 4 shard-tree siblings and
+//!   `log₂(segments)` segment-tree siblings.
 
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use scale_info::TypeInfo;
 
-/// Bytes the AEAD adds to each sealed segment (the Poly1305 tag).
+/// Bytes the AEAD adds to each sealed segment (the GCM tag).
 pub const AEAD_TAG_LEN: u32 = 16;
-/// Most shards (`k + m`) a segment may have. GF(2⁸) Reed–Solomon allows 256; 32 keeps
-/// headers, placement and decoding cheap.
+/// Most shards (`n`) a segment may have. GF(2⁸) Reed–Solomon allows 256; 32 keeps
+/// headers, placement and decoding cheap, and bounds the shard tree at depth 5.
 pub const MAX_SHARDS_PER_SEGMENT: u32 = 32;
 /// Smallest allowed chunk: one BLAKE3 chunk. Chunk sizes are 1 KiB times a power of two,
 /// so that every leaf is a subtree of BLAKE3's own tree.
 pub const MIN_CHUNK_SIZE: u32 = 1024;
-/// Largest allowed chunk (a proof carries one chunk, so this bounds proof size).
+/// Largest allowed chunk (a proof carries whole chunks, so this bounds proof size).
 pub const MAX_CHUNK_SIZE: u32 = 64 * 1024;
 /// Largest allowed segment; bounds the memory a decoder must give one segment.
 pub const MAX_SEGMENT_SIZE: u32 = 256 * 1024 * 1024;
-/// Default data shards per segment.
+/// Default data shards per segment (`k`).
 pub const DEFAULT_DATA_SHARDS: u8 = 4;
-/// Default parity shards per segment.
-pub const DEFAULT_PARITY_SHARDS: u8 = 2;
-/// Default plaintext bytes per segment.
-pub const DEFAULT_SEGMENT_SIZE: u32 = 16 * 1024 * 1024;
+/// Default shards per segment (`n`), half in each group.
+pub const DEFAULT_TOTAL_SHARDS: u8 = 12;
+/// Default plaintext bytes per segment: 16 MiB less the AEAD tag, so that a sealed segment
+/// is exactly 16 MiB and each of its `k = 4` shard bodies exactly 4 MiB, 4 096 chunks under
+/// a full binary tree of depth 12 (a body one byte longer would add a level and a chunk).
+pub const DEFAULT_SEGMENT_SIZE: u32 = 16 * 1024 * 1024 - AEAD_TAG_LEN;
 /// Default chunk size of the shard Merkle tree.
 pub const DEFAULT_CHUNK_SIZE: u32 = 1024;
 
-/// The only codec so far: AES-256-GCM sealed segments, GF(2⁸) systematic Reed–Solomon
-/// (`reed-solomon-erasure`), BLAKE3 trees.
+/// The codec of format version 2: AES-256-GCM sealed segments, GF(2⁸) systematic
+/// Reed–Solomon as `reed-solomon-erasure` computes it (Vandermonde-derived matrix; another
+/// coder makes different parity, so the coder is part of the format), BLAKE3 trees. Shard
+/// bodies are `⌈sealed / k⌉` bytes, the last data body zero-padded.
 pub const CODEC_AES256GCM_RS8_BLAKE3: u8 = 1;
 
 /// How a file is cut, sealed, coded and chunked.
@@ -57,8 +68,8 @@ pub const CODEC_AES256GCM_RS8_BLAKE3: u8 = 1;
 pub struct CodingParams {
 	/// Data shards per segment (`k`); any `k` shards rebuild the segment.
 	pub data_shards: u8,
-	/// Parity shards per segment (`m`); up to `m` shards may be lost.
-	pub parity_shards: u8,
+	/// Shards per segment (`n`, even): `n/2` in the primary group, `n/2` in the secondary.
+	pub total_shards: u8,
 	/// Plaintext bytes per segment (the last segment may be shorter).
 	pub segment_size: u32,
 	/// Bytes per Merkle leaf of a shard body.
@@ -71,7 +82,7 @@ impl Default for CodingParams {
 	fn default() -> Self {
 		Self {
 			data_shards: DEFAULT_DATA_SHARDS,
-			parity_shards: DEFAULT_PARITY_SHARDS,
+			total_shards: DEFAULT_TOTAL_SHARDS,
 			segment_size: DEFAULT_SEGMENT_SIZE,
 			chunk_size: DEFAULT_CHUNK_SIZE,
 			codec_id: CODEC_AES256GCM_RS8_BLAKE3,
@@ -80,19 +91,28 @@ impl Default for CodingParams {
 }
 
 /// Why a set of coding parameters or sizes is impossible.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo)]
 #[cfg_attr(feature = "std", derive(thiserror::Error))]
 pub enum ParamsError {
 	/// `k` must be at least one.
 	#[cfg_attr(feature = "std", error("k (data shards) must be at least 1"))]
 	NoDataShards,
-	/// `k + m` is over [`MAX_SHARDS_PER_SEGMENT`].
-	#[cfg_attr(feature = "std", error("k + m = {total} is over the limit of {MAX_SHARDS_PER_SEGMENT}"))]
-	TooManyShards {
-		/// `k + m`.
-		total: u32,
+	/// `n` is over [`MAX_SHARDS_PER_SEGMENT`].
+	#[cfg_attr(feature = "std", error("n = {0} shards is over the limit of {MAX_SHARDS_PER_SEGMENT}"))]
+	TooManyShards(u8),
+	/// `n` is odd: the two groups must hold equal halves.
+	#[cfg_attr(feature = "std", error("n = {0} shards is odd; each group holds n/2"))]
+	OddShardCount(u8),
+	/// A group's half (`n/2`) holds fewer than `k` shards, so one group could not serve the
+	/// file alone.
+	#[cfg_attr(feature = "std", error("each group holds n/2 = {half} shards, fewer than k = {data}"))]
+	HalfBelowData {
+		/// `n/2`.
+		half: u8,
+		/// `k`.
+		data: u8,
 	},
-	/// The chunk size is outside [`MIN_CHUNK_SIZE`]..=[`MAX_CHUNK_SIZE`].
+	/// The chunk size is not a power-of-two multiple of 1 KiB in the allowed range.
 	#[cfg_attr(feature = "std", error("chunk size {0} is not a power-of-two multiple of 1 KiB in {MIN_CHUNK_SIZE}..={MAX_CHUNK_SIZE}"))]
 	ChunkSize(u32),
 	/// The segment size is zero or over [`MAX_SEGMENT_SIZE`].
@@ -120,9 +140,15 @@ impl CodingParams {
 		if self.data_shards == 0 {
 			return Err(ParamsError::NoDataShards);
 		}
-		let total = self.total_shards();
-		if total > MAX_SHARDS_PER_SEGMENT {
-			return Err(ParamsError::TooManyShards { total });
+		if u32::from(self.total_shards) > MAX_SHARDS_PER_SEGMENT {
+			return Err(ParamsError::TooManyShards(self.total_shards));
+		}
+		if self.total_shards % 2 != 0 {
+			return Err(ParamsError::OddShardCount(self.total_shards));
+		}
+		let half = self.shards_per_group();
+		if half < self.data_shards {
+			return Err(ParamsError::HalfBelowData { half, data: self.data_shards });
 		}
 		if !(MIN_CHUNK_SIZE..=MAX_CHUNK_SIZE).contains(&self.chunk_size) ||
 			!crate::merkle::valid_chunk_size(self.chunk_size)
@@ -138,9 +164,19 @@ impl CodingParams {
 		Ok(())
 	}
 
-	/// `k + m`.
-	pub fn total_shards(&self) -> u32 {
-		u32::from(self.data_shards) + u32::from(self.parity_shards)
+	/// `n / 2`: the shards each group holds of every segment.
+	pub fn shards_per_group(&self) -> u8 {
+		self.total_shards / 2
+	}
+
+	/// `n - k`: parity shards per segment, and the most shards a segment may lose.
+	pub fn parity_shards(&self) -> u8 {
+		self.total_shards.saturating_sub(self.data_shards)
+	}
+
+	/// Which group holds shard `shard_index`: 0 for the primary, 1 for the secondary.
+	pub fn group_of(&self, shard_index: u8) -> u8 {
+		u8::from(shard_index >= self.shards_per_group())
 	}
 
 	/// Segments of a file of `size` bytes: at least one, so an empty file still has an
@@ -175,6 +211,21 @@ impl CodingParams {
 		let sealed = self.segment_sealed_len(size, index)?;
 		Ok(sealed.div_ceil(u32::from(self.data_shards.max(1))))
 	}
+
+	/// Bytes all `n` shard bodies of a file take together: what storing it costs the
+	/// network, and what the chain charges for.
+	pub fn stored_bytes(&self, size: u64) -> Result<u64, ParamsError> {
+		let count = self.segment_count(size)?;
+		let full = self.shard_body_len(size, 0)?;
+		let last = self.shard_body_len(size, count - 1)?;
+		let bodies = u64::from(count - 1) * u64::from(full) + u64::from(last);
+		Ok(bodies * u64::from(self.total_shards))
+	}
+
+	/// Bytes of one group slot's share of the file: one shard of every segment.
+	pub fn bytes_per_shard_index(&self, size: u64) -> Result<u64, ParamsError> {
+		Ok(self.stored_bytes(size)? / u64::from(self.total_shards.max(1)))
+	}
 }
 
 #[cfg(test)]
@@ -190,10 +241,13 @@ mod tests {
 	fn impossible_parameters_are_named() {
 		let p = CodingParams::default();
 		assert_eq!(CodingParams { data_shards: 0, ..p }.validate(), Err(ParamsError::NoDataShards));
+		assert_eq!(CodingParams { total_shards: 34, ..p }.validate(), Err(ParamsError::TooManyShards(34)));
+		assert_eq!(CodingParams { total_shards: 11, ..p }.validate(), Err(ParamsError::OddShardCount(11)));
 		assert_eq!(
-			CodingParams { data_shards: 30, parity_shards: 3, ..p }.validate(),
-			Err(ParamsError::TooManyShards { total: 33 })
+			CodingParams { data_shards: 7, ..p }.validate(),
+			Err(ParamsError::HalfBelowData { half: 6, data: 7 })
 		);
+		assert_eq!(CodingParams { data_shards: 6, ..p }.validate(), Ok(()));
 		assert_eq!(CodingParams { chunk_size: 1, ..p }.validate(), Err(ParamsError::ChunkSize(1)));
 		assert_eq!(CodingParams { chunk_size: 3072, ..p }.validate(), Err(ParamsError::ChunkSize(3072)));
 		assert_eq!(CodingParams { segment_size: 0, ..p }.validate(), Err(ParamsError::SegmentSize(0)));
@@ -212,5 +266,21 @@ mod tests {
 		// 100 + 16 sealed bytes over 4 data shards.
 		assert_eq!(p.shard_body_len(100, 0), Ok(29));
 		assert_eq!(p.segment_count(u64::MAX), Err(ParamsError::FileTooLarge(u64::MAX)));
+	}
+
+	#[test]
+	fn stored_bytes_count_every_shard_of_every_segment() {
+		let p = CodingParams { segment_size: 100, ..CodingParams::default() };
+		// Segment 0: (100 + 16) / 4 = 29 per body; segment 1: (50 + 16) / 4 = 17 (rounded up).
+		assert_eq!(p.stored_bytes(150), Ok((29 + 17) * 12));
+		assert_eq!(p.bytes_per_shard_index(150), Ok(29 + 17));
+		// An empty file still stores one sealed (tag-only) segment.
+		assert_eq!(p.stored_bytes(0), Ok(4 * 12));
+	}
+
+	#[test]
+	fn the_first_half_of_the_shards_is_the_primary_group() {
+		let p = CodingParams::default();
+		assert_eq!((0..12).map(|i| p.group_of(i)).collect::<alloc::vec::Vec<_>>(), [0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1]);
 	}
 }

@@ -1,17 +1,21 @@
-//! The shard header: a fixed-size, versioned binary format that makes every shard
-//! self-describing, so a node can identify, check and repair it without a central map.
+//! The shard header: a versioned binary format that makes every shard self-describing, so
+//! a holder, a repairer or a reader can check it against the file root on chain with no
+//! other source and no central map (the white paper's "adds the metadata to the shard
+//! itself").
 //!
-//! ## Format, version 1 (112 bytes, integers little-endian)
+//! ## Format, version 2 (integers little-endian)
 //!
 //! | offset | size | field |
 //! |-------:|-----:|-------|
 //! | 0 | 4 | magic `SHRD` |
-//! | 4 | 1 | format version (1) |
+//! | 4 | 1 | format version (2) |
 //! | 5 | 1 | codec id |
 //! | 6 | 1 | `k`, data shards |
-//! | 7 | 1 | `m`, parity shards |
-//! | 8 | 1 | shard index (`< k + m`) |
-//! | 9 | 3 | reserved, zero |
+//! | 7 | 1 | `n`, shards per segment |
+//! | 8 | 1 | shard index (`< n`) |
+//! | 9 | 1 | `p`, siblings on the shard-tree path (`⌈log₂ n⌉`) |
+//! | 10 | 1 | `q`, siblings on the segment-tree path (`⌈log₂ segments⌉`) |
+//! | 11 | 1 | reserved, zero |
 //! | 12 | 32 | file id |
 //! | 44 | 4 | segment index |
 //! | 48 | 4 | segment size (plaintext bytes per segment) |
@@ -19,33 +23,48 @@
 //! | 56 | 8 | file size (plaintext bytes) |
 //! | 64 | 4 | body length |
 //! | 68 | 4 | reserved, zero |
-//! | 72 | 32 | Merkle root of the body |
-//! | 104 | 8 | checksum: first 8 bytes of BLAKE3 over bytes 0..104 |
+//! | 72 | 32 | shard root: BLAKE3 of the body |
+//! | 104 | 32 | file root |
+//! | 136 | 32·p | shard-tree path, bottom first |
+//! | 136 + 32·p | 32·q | segment-tree path, bottom first |
+//! | 136 + 32·(p+q) | 8 | checksum: first 8 bytes of BLAKE3 over every byte before it |
 //!
-//! Decoding checks the checksum, then every field against the others: `k ≥ 1`,
-//! `k + m` within the limit, the shard index below `k + m`, the segment inside the file,
-//! and the body length equal to what the file size and parameters imply. A header that
-//! passes describes a shard that can exist.
+//! The header is 144 + 32·(p + q) bytes: 464 at the defaults for a 1 GiB file (p = 4,
+//! q = 6), at most 1 328. Decoding checks the version first (a version-1 shard is refused
+//! as [`ShardHeaderError::UnsupportedVersion`]), then the checksum (accidental damage),
+//! then every field against the others (`k`, `n` and sizes valid, indices in range, body
+//! length and path lengths what the file size implies) and finally that the two paths
+//! lead from the shard root to the file root. A header that decodes describes a shard that
+//! belongs to its file root at its position; whether the body hashes to the shard root and
+//! whether the file root is the one on chain are the reader's two remaining checks.
+
+use alloc::vec::Vec;
 
 use crate::{
+	bounded::BoundedHashes,
+	commitment::{self, CommitmentError, MAX_SEGMENT_TREE_DEPTH, MAX_SHARD_TREE_DEPTH},
 	params::{CodingParams, ParamsError},
 	FileId, Hash,
 };
 
 /// First four bytes of every shard.
 pub const MAGIC: [u8; 4] = *b"SHRD";
-/// The header format this code writes.
-pub const FORMAT_VERSION: u8 = 1;
-/// Encoded header length.
-pub const HEADER_LEN: usize = 112;
-const CHECKSUM_AT: usize = 104;
+/// The header format this code reads and writes.
+pub const FORMAT_VERSION: u8 = 2;
+/// Bytes of the header before the paths.
+pub const FIXED_LEN: usize = 136;
+/// Bytes of the checksum after the paths.
+pub const CHECKSUM_LEN: usize = 8;
+/// The longest header: both paths at their deepest.
+pub const MAX_HEADER_LEN: usize =
+	FIXED_LEN + 32 * (MAX_SHARD_TREE_DEPTH + MAX_SEGMENT_TREE_DEPTH) as usize + CHECKSUM_LEN;
 
 /// Everything a shard says about itself.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ShardHeader {
 	/// Coding parameters of the file.
 	pub params: CodingParams,
-	/// Position of this shard in its segment (`0..k` data, `k..k+m` parity).
+	/// Position of this shard in its segment (`0..k` data, `k..n` parity).
 	pub shard_index: u8,
 	/// The file it belongs to.
 	pub file_id: FileId,
@@ -55,22 +74,33 @@ pub struct ShardHeader {
 	pub file_size: u64,
 	/// Length of the body that follows the header.
 	pub body_len: u32,
-	/// Merkle root of the body.
-	pub body_root: Hash,
+	/// BLAKE3 of the body (the root of its chunk tree).
+	pub shard_root: Hash,
+	/// The root of the file's commitment, as stored on chain.
+	pub file_root: Hash,
+	/// Siblings from this shard's leaf to its segment root.
+	pub shard_path: BoundedHashes<MAX_SHARD_TREE_DEPTH>,
+	/// Siblings from the segment's leaf to the file root.
+	pub segment_path: BoundedHashes<MAX_SEGMENT_TREE_DEPTH>,
 }
 
 /// Why bytes are not a valid shard header.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "std", derive(thiserror::Error))]
 pub enum ShardHeaderError {
-	/// Fewer bytes than a header.
-	#[cfg_attr(feature = "std", error("shard is {0} bytes, shorter than its {HEADER_LEN}-byte header"))]
-	Truncated(usize),
+	/// Fewer bytes than the header needs.
+	#[cfg_attr(feature = "std", error("shard is {got} bytes, shorter than its {needed}-byte header"))]
+	Truncated {
+		/// Bytes present.
+		got: usize,
+		/// Bytes the header needs (as far as it could be read).
+		needed: usize,
+	},
 	/// Not a shard at all.
 	#[cfg_attr(feature = "std", error("not a Shoal shard (bad magic)"))]
 	BadMagic,
 	/// A format version this code does not read.
-	#[cfg_attr(feature = "std", error("shard format version {0} is not supported (this build reads {FORMAT_VERSION})"))]
+	#[cfg_attr(feature = "std", error("shard format version {0} is not supported (this build reads version {FORMAT_VERSION})"))]
 	UnsupportedVersion(u8),
 	/// The checksum does not match: the header was damaged.
 	#[cfg_attr(feature = "std", error("shard header checksum mismatch"))]
@@ -78,16 +108,24 @@ pub enum ShardHeaderError {
 	/// Reserved bytes are not zero.
 	#[cfg_attr(feature = "std", error("reserved header bytes are not zero"))]
 	ReservedNotZero,
+	/// A path is longer than any file can need.
+	#[cfg_attr(feature = "std", error("paths of {shard_depth} and {segment_depth} siblings are longer than any file needs"))]
+	PathTooDeep {
+		/// Siblings claimed on the shard-tree path.
+		shard_depth: u8,
+		/// Siblings claimed on the segment-tree path.
+		segment_depth: u8,
+	},
 	/// Impossible coding parameters.
 	#[cfg_attr(feature = "std", error("impossible parameters: {0}"))]
 	Params(ParamsError),
-	/// The shard index is not below `k + m`.
+	/// The shard index is not below `n`.
 	#[cfg_attr(feature = "std", error("shard index {index} with only {total} shards per segment"))]
 	ShardIndexOutOfRange {
 		/// The index in the header.
 		index: u8,
-		/// `k + m`.
-		total: u32,
+		/// `n`.
+		total: u8,
 	},
 	/// The body length is not what the file size and parameters imply.
 	#[cfg_attr(feature = "std", error("body length {got} where the file implies {expected}"))]
@@ -97,6 +135,9 @@ pub enum ShardHeaderError {
 		/// Length the parameters imply.
 		expected: u32,
 	},
+	/// The paths do not tie the shard root to the file root.
+	#[cfg_attr(feature = "std", error("shard does not belong to its file root: {0}"))]
+	Commitment(CommitmentError),
 }
 
 impl From<ParamsError> for ShardHeaderError {
@@ -105,106 +146,155 @@ impl From<ParamsError> for ShardHeaderError {
 	}
 }
 
-fn read_u32(bytes: &[u8; HEADER_LEN], at: usize) -> u32 {
-	let mut word = [0u8; 4];
-	word.copy_from_slice(&bytes[at..at + 4]);
-	u32::from_le_bytes(word)
+impl From<CommitmentError> for ShardHeaderError {
+	fn from(error: CommitmentError) -> Self {
+		Self::Commitment(error)
+	}
 }
 
-fn checksum(bytes: &[u8]) -> [u8; 8] {
+fn checksum(bytes: &[u8]) -> [u8; CHECKSUM_LEN] {
 	let digest = blake3::hash(bytes);
-	let mut out = [0u8; 8];
-	out.copy_from_slice(&digest.as_bytes()[..8]);
+	let mut out = [0u8; CHECKSUM_LEN];
+	out.copy_from_slice(&digest.as_bytes()[..CHECKSUM_LEN]);
+	out
+}
+
+fn array<const N: usize>(bytes: &[u8], at: usize) -> [u8; N] {
+	let mut out = [0u8; N];
+	out.copy_from_slice(&bytes[at..at + N]);
 	out
 }
 
 impl ShardHeader {
-	/// Check that the header describes a shard that can exist.
+	/// Check that the header describes a shard that can exist and that its paths lead
+	/// from its shard root to its file root.
 	pub fn validate(&self) -> Result<(), ShardHeaderError> {
 		self.params.validate()?;
-		let total = self.params.total_shards();
-		if u32::from(self.shard_index) >= total {
+		let total = self.params.total_shards;
+		if self.shard_index >= total {
 			return Err(ShardHeaderError::ShardIndexOutOfRange { index: self.shard_index, total });
 		}
 		let expected = self.params.shard_body_len(self.file_size, self.segment)?;
 		if self.body_len != expected {
 			return Err(ShardHeaderError::BodyLength { got: self.body_len, expected });
 		}
+		commitment::verify_shard_root(
+			&self.file_root,
+			&self.file_id,
+			self.file_size,
+			&self.params,
+			self.segment,
+			self.shard_index,
+			&self.shard_root,
+			self.shard_path.as_slice(),
+			self.segment_path.as_slice(),
+		)?;
 		Ok(())
 	}
 
-	/// The 112 header bytes.
-	pub fn encode(&self) -> [u8; HEADER_LEN] {
-		let mut out = [0u8; HEADER_LEN];
-		out[0..4].copy_from_slice(&MAGIC);
-		out[4] = FORMAT_VERSION;
-		out[5] = self.params.codec_id;
-		out[6] = self.params.data_shards;
-		out[7] = self.params.parity_shards;
-		out[8] = self.shard_index;
-		out[12..44].copy_from_slice(&self.file_id);
-		out[44..48].copy_from_slice(&self.segment.to_le_bytes());
-		out[48..52].copy_from_slice(&self.params.segment_size.to_le_bytes());
-		out[52..56].copy_from_slice(&self.params.chunk_size.to_le_bytes());
-		out[56..64].copy_from_slice(&self.file_size.to_le_bytes());
-		out[64..68].copy_from_slice(&self.body_len.to_le_bytes());
-		out[72..104].copy_from_slice(&self.body_root);
-		let sum = checksum(&out[..CHECKSUM_AT]);
-		out[CHECKSUM_AT..].copy_from_slice(&sum);
+	/// Length of the encoded header.
+	pub fn encoded_len(&self) -> usize {
+		FIXED_LEN + 32 * (self.shard_path.len() + self.segment_path.len()) + CHECKSUM_LEN
+	}
+
+	/// The header bytes.
+	pub fn encode(&self) -> Vec<u8> {
+		let mut out = Vec::with_capacity(self.encoded_len());
+		out.extend_from_slice(&MAGIC);
+		out.push(FORMAT_VERSION);
+		out.push(self.params.codec_id);
+		out.push(self.params.data_shards);
+		out.push(self.params.total_shards);
+		out.push(self.shard_index);
+		// Path lengths are bounded by 5 and 32.
+		out.push(self.shard_path.len() as u8);
+		out.push(self.segment_path.len() as u8);
+		out.push(0);
+		out.extend_from_slice(&self.file_id);
+		out.extend_from_slice(&self.segment.to_le_bytes());
+		out.extend_from_slice(&self.params.segment_size.to_le_bytes());
+		out.extend_from_slice(&self.params.chunk_size.to_le_bytes());
+		out.extend_from_slice(&self.file_size.to_le_bytes());
+		out.extend_from_slice(&self.body_len.to_le_bytes());
+		out.extend_from_slice(&[0; 4]);
+		out.extend_from_slice(&self.shard_root);
+		out.extend_from_slice(&self.file_root);
+		for hash in self.shard_path.as_slice().iter().chain(self.segment_path.as_slice()) {
+			out.extend_from_slice(hash);
+		}
+		let sum = checksum(&out);
+		out.extend_from_slice(&sum);
 		out
 	}
 
-	/// Read and validate a header from the start of `bytes` (the body may follow).
-	pub fn decode(bytes: &[u8]) -> Result<Self, ShardHeaderError> {
-		let Some(head) = bytes.get(..HEADER_LEN) else {
-			return Err(ShardHeaderError::Truncated(bytes.len()));
-		};
-		let mut raw = [0u8; HEADER_LEN];
-		raw.copy_from_slice(head);
-		if raw[0..4] != MAGIC {
+	/// Read and validate a header from the start of `bytes` (the body may follow);
+	/// returns it and its length.
+	pub fn decode(bytes: &[u8]) -> Result<(Self, usize), ShardHeaderError> {
+		let truncated = |needed| ShardHeaderError::Truncated { got: bytes.len(), needed };
+		// Magic and version come first, so that a version-1 shard is named as such.
+		let head = bytes.get(..5).ok_or(truncated(FIXED_LEN))?;
+		if head[..4] != MAGIC {
 			return Err(ShardHeaderError::BadMagic);
 		}
-		if raw[4] != FORMAT_VERSION {
-			return Err(ShardHeaderError::UnsupportedVersion(raw[4]));
+		if head[4] != FORMAT_VERSION {
+			return Err(ShardHeaderError::UnsupportedVersion(head[4]));
 		}
-		if raw[CHECKSUM_AT..] != checksum(&raw[..CHECKSUM_AT]) {
+		let fixed = bytes.get(..FIXED_LEN).ok_or(truncated(FIXED_LEN))?;
+		let (shard_depth, segment_depth) = (usize::from(fixed[9]), usize::from(fixed[10]));
+		// Oversized depths cannot be a valid header; refusing them here bounds the read.
+		let too_deep = ShardHeaderError::PathTooDeep { shard_depth: fixed[9], segment_depth: fixed[10] };
+		if shard_depth > MAX_SHARD_TREE_DEPTH as usize || segment_depth > MAX_SEGMENT_TREE_DEPTH as usize {
+			return Err(too_deep);
+		}
+		let paths_end = FIXED_LEN + 32 * (shard_depth + segment_depth);
+		let len = paths_end + CHECKSUM_LEN;
+		let raw = bytes.get(..len).ok_or(truncated(len))?;
+		if raw[paths_end..] != checksum(&raw[..paths_end]) {
 			return Err(ShardHeaderError::BadChecksum);
 		}
-		if raw[9..12] != [0; 3] || raw[68..72] != [0; 4] {
+		if raw[11] != 0 || raw[68..72] != [0; 4] {
 			return Err(ShardHeaderError::ReservedNotZero);
 		}
-		let mut file_id = [0u8; 32];
-		file_id.copy_from_slice(&raw[12..44]);
-		let mut file_size = [0u8; 8];
-		file_size.copy_from_slice(&raw[56..64]);
-		let mut body_root = [0u8; 32];
-		body_root.copy_from_slice(&raw[72..104]);
+		let hashes = |from: usize, count: usize| -> Vec<Hash> {
+			(0..count).map(|i| array::<32>(raw, from + 32 * i)).collect()
+		};
 		let header = ShardHeader {
 			params: CodingParams {
 				codec_id: raw[5],
 				data_shards: raw[6],
-				parity_shards: raw[7],
-				segment_size: read_u32(&raw, 48),
-				chunk_size: read_u32(&raw, 52),
+				total_shards: raw[7],
+				segment_size: u32::from_le_bytes(array(raw, 48)),
+				chunk_size: u32::from_le_bytes(array(raw, 52)),
 			},
 			shard_index: raw[8],
-			file_id,
-			segment: read_u32(&raw, 44),
-			file_size: u64::from_le_bytes(file_size),
-			body_len: read_u32(&raw, 64),
-			body_root,
+			file_id: array(raw, 12),
+			segment: u32::from_le_bytes(array(raw, 44)),
+			file_size: u64::from_le_bytes(array(raw, 56)),
+			body_len: u32::from_le_bytes(array(raw, 64)),
+			shard_root: array(raw, 72),
+			file_root: array(raw, 104),
+			shard_path: hashes(FIXED_LEN, shard_depth).try_into().map_err(|_| too_deep)?,
+			segment_path: hashes(FIXED_LEN + 32 * shard_depth, segment_depth).try_into().map_err(|_| too_deep)?,
 		};
 		header.validate()?;
-		Ok(header)
+		Ok((header, len))
 	}
 }
 
 #[cfg(test)]
 mod tests {
 	use super::*;
+	use crate::commitment::Tree;
+	use alloc::vec;
 
+	/// Shard 5 of segment 2 of a 2 500-byte file cut into 1 000-byte segments, with real
+	/// paths to a file root built from made-up shard roots.
 	fn sample() -> ShardHeader {
 		let params = CodingParams { segment_size: 1000, chunk_size: 1024, ..CodingParams::default() };
+		let shard_roots = |s: u32| -> Vec<Hash> { (0..12u8).map(|i| [s as u8 * 16 + i; 32]).collect() };
+		let segment_trees: Vec<Tree> = (0..3).map(|s| Tree::of_shards(&shard_roots(s))).collect();
+		let file = Tree::of_segments(&segment_trees.iter().map(Tree::root).collect::<Vec<_>>());
+		let file_root = crate::commitment::file_root(&file.root(), &[9; 32], 2500, &params);
 		ShardHeader {
 			params,
 			shard_index: 5,
@@ -212,21 +302,33 @@ mod tests {
 			segment: 2,
 			file_size: 2500,
 			body_len: params.shard_body_len(2500, 2).unwrap(),
-			body_root: [3; 32],
+			shard_root: shard_roots(2)[5],
+			file_root,
+			shard_path: segment_trees[2].path(5).unwrap().try_into().unwrap(),
+			segment_path: file.path(2).unwrap().try_into().unwrap(),
 		}
 	}
 
+	/// Re-encode with a correct checksum, so that only field validation can refuse.
+	fn with_fields(mutate: impl FnOnce(&mut ShardHeader)) -> Vec<u8> {
+		let mut header = sample();
+		mutate(&mut header);
+		header.encode()
+	}
+
 	#[test]
-	fn header_round_trips() {
+	fn header_round_trips_and_has_the_documented_length() {
 		let header = sample();
-		assert_eq!(ShardHeader::decode(&header.encode()), Ok(header));
+		let bytes = header.encode();
+		assert_eq!(bytes.len(), 144 + 32 * (4 + 2));
+		assert_eq!(ShardHeader::decode(&bytes), Ok((header, bytes.len())));
 	}
 
 	#[test]
 	fn every_flipped_bit_is_detected() {
 		let bytes = sample().encode();
-		for bit in 0..HEADER_LEN * 8 {
-			let mut damaged = bytes;
+		for bit in 0..bytes.len() * 8 {
+			let mut damaged = bytes.clone();
 			damaged[bit / 8] ^= 1 << (bit % 8);
 			assert!(ShardHeader::decode(&damaged).is_err(), "bit {bit} went unnoticed");
 		}
@@ -234,30 +336,48 @@ mod tests {
 
 	#[test]
 	fn impossible_values_are_rejected_even_with_a_valid_checksum() {
-		let mut zero_k = sample();
-		zero_k.params.data_shards = 0;
-		assert_eq!(
-			ShardHeader::decode(&zero_k.encode()),
-			Err(ShardHeaderError::Params(ParamsError::NoDataShards))
-		);
-		let mut too_many = sample();
-		too_many.params.parity_shards = 200;
+		let decode = |bytes: Vec<u8>| ShardHeader::decode(&bytes).map(|(h, _)| h);
+		assert_eq!(decode(with_fields(|h| h.params.data_shards = 0)), Err(ShardHeaderError::Params(ParamsError::NoDataShards)));
+		assert_eq!(decode(with_fields(|h| h.params.total_shards = 13)), Err(ShardHeaderError::Params(ParamsError::OddShardCount(13))));
+		assert!(matches!(decode(with_fields(|h| h.body_len = 1 << 30)), Err(ShardHeaderError::BodyLength { .. })));
 		assert!(matches!(
-			ShardHeader::decode(&too_many.encode()),
-			Err(ShardHeaderError::Params(ParamsError::TooManyShards { .. }))
+			decode(with_fields(|h| h.segment = 3)),
+			Err(ShardHeaderError::Params(ParamsError::NoSuchSegment { .. }))
 		));
-		let mut long_body = sample();
-		long_body.body_len = 1 << 30;
-		assert!(matches!(ShardHeader::decode(&long_body.encode()), Err(ShardHeaderError::BodyLength { .. })));
-		let mut outside = sample();
-		outside.segment = 3;
-		assert!(matches!(ShardHeader::decode(&outside.encode()), Err(ShardHeaderError::Params(ParamsError::NoSuchSegment { .. }))));
-		let mut index = sample();
-		index.shard_index = 6;
 		assert_eq!(
-			ShardHeader::decode(&index.encode()),
-			Err(ShardHeaderError::ShardIndexOutOfRange { index: 6, total: 6 })
+			decode(with_fields(|h| h.shard_index = 12)),
+			Err(ShardHeaderError::ShardIndexOutOfRange { index: 12, total: 12 })
 		);
-		assert_eq!(ShardHeader::decode(&[0u8; 50]), Err(ShardHeaderError::Truncated(50)));
+		// Consistent fields, but the shard claims another position or another root.
+		assert_eq!(
+			decode(with_fields(|h| h.shard_index = 4)),
+			Err(ShardHeaderError::Commitment(CommitmentError::RootMismatch))
+		);
+		assert_eq!(
+			decode(with_fields(|h| h.shard_root[0] ^= 1)),
+			Err(ShardHeaderError::Commitment(CommitmentError::RootMismatch))
+		);
+		// Fields the file root binds: another file id or chunk size.
+		assert_eq!(
+			decode(with_fields(|h| h.file_id[0] ^= 1)),
+			Err(ShardHeaderError::Commitment(CommitmentError::RootMismatch))
+		);
+		assert_eq!(
+			decode(with_fields(|h| h.params.chunk_size = 2048)),
+			Err(ShardHeaderError::Commitment(CommitmentError::RootMismatch))
+		);
+		assert!(matches!(
+			decode(with_fields(|h| h.segment_path = vec![[0; 32]].try_into().unwrap())),
+			Err(ShardHeaderError::Commitment(CommitmentError::PathLength { .. }))
+		));
+		assert_eq!(ShardHeader::decode(&[0u8; 50]).map(|(h, _)| h), Err(ShardHeaderError::BadMagic));
+		assert!(matches!(ShardHeader::decode(&sample().encode()[..100]), Err(ShardHeaderError::Truncated { .. })));
+	}
+
+	#[test]
+	fn a_version_1_shard_is_refused_by_name() {
+		let mut bytes = sample().encode();
+		bytes[4] = 1;
+		assert_eq!(ShardHeader::decode(&bytes).map(|(h, _)| h), Err(ShardHeaderError::UnsupportedVersion(1)));
 	}
 }

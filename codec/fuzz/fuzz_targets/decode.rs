@@ -1,4 +1,6 @@
 #![no_main]
-//! Shard headers, shards, manifests and chunk proofs from untrusted bytes.
+//! Every decoder that reads bytes from the network or the chain: shard headers (edited
+//! under a recomputed checksum), raw shards, storage proofs and segment decoding. The
+//! first input byte picks the target; see `shoal_codec::fuzzing`.
 
-libfuzzer_sys::fuzz_target!(|data: &[u8]| shoal_codec::fuzzing::decode_untrusted(data));
+libfuzzer_sys::fuzz_target!(|data: &[u8]| shoal_codec::fuzzing::run(data));
