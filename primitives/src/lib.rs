@@ -15,6 +15,9 @@
 //!   shard's paths to the file root;
 //! - [`proof`]: storage proofs for challenged chunks and their verification, the one
 //!   function the runtime calls to check that a node holds what it should;
+//! - [`chain`]: nodes, groups, slots and files as the chain keeps them, node duties, and
+//!   the placement function that maps a file's shards to slots;
+//! - `runtime_api` (feature `runtime-api`): the runtime APIs the worker and client call;
 //! - [`capacity`]: the white paper's capacity formula `C = P/Q·(√t·o) + (sR − sT)` in
 //!   fixed point;
 //! - [`bounded`]: bounded lists and byte strings that refuse oversized lengths before
@@ -36,11 +39,14 @@ extern crate alloc;
 
 pub mod bounded;
 pub mod capacity;
+pub mod chain;
 pub mod commitment;
 pub mod merkle;
 pub mod params;
 pub mod proof;
 pub mod record;
+#[cfg(feature = "runtime-api")]
+pub mod runtime_api;
 pub mod shard;
 
 /// A 32-byte BLAKE3 digest.

@@ -1,7 +1,9 @@
 //! A runtime with System, Balances, Session and this pallet, for unit tests.
 //!
-//! Accounts 1, 2 and 3 validate at genesis; 4, 5 and 6 have session keys but do not
-//! validate; 7 has no keys. Sessions last [`SESSION_LENGTH`] blocks.
+//! Accounts 1, 2 and 3 are pinned validators at genesis; 4, 5 and 6 have session keys but
+//! do not validate; 7 has no keys. [`Candidates`] stands in for pallet-capacity's list of
+//! bonded nodes that offer to validate (empty at genesis). Sessions last
+//! [`SESSION_LENGTH`] blocks.
 
 use crate as pallet_validator_set;
 use frame_support::{derive_impl, parameter_types, traits::ConstU32};
@@ -62,6 +64,14 @@ parameter_types! {
 	pub const Period: u64 = SESSION_LENGTH;
 	pub const Offset: u64 = 0;
 	pub static MaxValidators: u32 = 5;
+	/// The candidates pallet-capacity would offer, best first.
+	pub static Candidates: Vec<u64> = Vec::new();
+}
+
+impl crate::ValidatorCandidates<u64> for Candidates {
+	fn candidates() -> Vec<u64> {
+		Candidates::get()
+	}
 }
 
 impl pallet_session::Config for Test {
@@ -83,11 +93,13 @@ impl pallet_validator_set::Config for Test {
 	type ManagerOrigin = frame_system::EnsureRoot<u64>;
 	type MaxValidators = MaxValidators;
 	type MinValidators = ConstU32<2>;
+	type Candidates = Candidates;
 	type WeightInfo = ();
 }
 
 /// Genesis: validators 1..=3, keyed non-validators 4..=6.
 pub fn new_test_ext() -> sp_io::TestExternalities {
+	Candidates::set(Vec::new());
 	let mut storage = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
 	pallet_balances::GenesisConfig::<Test> {
 		balances: (1..=7).map(|a| (a, 1_000)).collect(),
