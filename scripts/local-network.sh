@@ -1,17 +1,27 @@
 #!/usr/bin/env bash
-# Starts a four-validator Shoal network (Alice, Bob, Charlie, Dave) on loopback.
+# Starts the six-node Shoal local network on loopback: Alice, Bob, Charlie, Dave, Eve and
+# Ferdie, every one a validator and a registered storage node, in two groups of three
+# (Alice, Bob, Charlie; Dave, Eve, Ferdie). Files use k = 2 of n = 6: each group holds three
+# shards of every segment, so either group alone serves a file, and a group that loses a
+# node still serves it.
+#
+# Losing a whole group (three of six validators) does not stop block production: the
+# other three keep authoring, in their BABE slots only (about half the block rate).
+# Finality stops, because GRANDPA needs more than two thirds of the voters (five of six);
+# it resumes, and catches up, when the group comes back.
 #
 #   scripts/local-network.sh          install what is missing, build, start, print endpoints
-#   scripts/local-network.sh stop     stop the four nodes
+#   scripts/local-network.sh stop     stop the six nodes
 #   scripts/local-network.sh purge    stop them and delete their databases
 #
 # Each node has its own base path under $SHOAL_NET_DIR (default ~/.local/share/shoal/local)
-# and its own ports: Alice RPC 9944, Bob 9945, Charlie 9946, Dave 9947; p2p 30333..30336;
-# Prometheus 9615..9618. Logs are in $SHOAL_NET_DIR/<name>.log.
+# and its own ports: Alice RPC 9944, Bob 9945, ... Ferdie 9949; p2p 30333..30338;
+# Prometheus 9615..9620; storage overlay 30533..30538 (what the chain's genesis registers).
+# Logs are in $SHOAL_NET_DIR/<name>.log.
 source "$(dirname "$0")/lib.sh"
 
 NET_DIR="${SHOAL_NET_DIR:-$HOME/.local/share/shoal/local}"
-NAMES=(alice bob charlie dave)
+NAMES=(alice bob charlie dave eve ferdie)
 # Fixed network keys (loopback only): validators keep their identity across restarts,
 # and the others find Alice by her known peer id.
 network_key() { printf '%064x' $(($1 + 1)); }
@@ -37,16 +47,27 @@ stop_network() {
 	log "stopped ${#pids[@]} node(s)"
 }
 
+# One JSON-RPC call to Alice; prints the response, or nothing while she does not listen
+# yet (curl's "connection refused"). Any other curl failure is shown and fails the script.
+rpc() {
+	local response code=0
+	response=$(curl -sS --max-time 10 -H 'Content-Type: application/json' \
+		-d "{\"id\":1,\"jsonrpc\":\"2.0\",\"method\":\"$1\",\"params\":$2}" http://127.0.0.1:9944 2>/tmp/shoal-curl.err) || code=$?
+	if [ "$code" -eq 7 ]; then return 0; fi
+	if [ "$code" -ne 0 ]; then
+		echo "error: curl failed talking to Alice's RPC:" >&2
+		cat /tmp/shoal-curl.err >&2
+		exit 1
+	fi
+	echo "$response"
+}
+
 # Finalized block number seen by Alice, or nothing if she does not answer yet.
 finalized_number() {
 	local hash number
-	hash=$(curl -s -H 'Content-Type: application/json' \
-		-d '{"id":1,"jsonrpc":"2.0","method":"chain_getFinalizedHead","params":[]}' http://127.0.0.1:9944 2>/dev/null |
-		sed -n 's/.*"result":"\(0x[0-9a-f]*\)".*/\1/p' || true)
+	hash=$(rpc chain_getFinalizedHead '[]' | sed -n 's/.*"result":"\(0x[0-9a-f]*\)".*/\1/p')
 	[ -n "$hash" ] || return 0
-	number=$(curl -s -H 'Content-Type: application/json' \
-		-d "{\"id\":1,\"jsonrpc\":\"2.0\",\"method\":\"chain_getHeader\",\"params\":[\"$hash\"]}" http://127.0.0.1:9944 2>/dev/null |
-		sed -n 's/.*"number":"\(0x[0-9a-f]*\)".*/\1/p' || true)
+	number=$(rpc chain_getHeader "[\"$hash\"]" | sed -n 's/.*"number":"\(0x[0-9a-f]*\)".*/\1/p')
 	[ -n "$number" ] && echo $((number))
 	return 0
 }
@@ -59,6 +80,7 @@ case "${1:-start}" in
 esac
 
 ensure_prerequisites
+command -v curl >/dev/null || install_packages curl
 build_workspace
 mkdir -p "$NET_DIR"
 stop_network >/dev/null 2>&1 || true
@@ -101,9 +123,9 @@ fi
 
 cat <<EOT
 
-Shoal local network is running: 4 validators on loopback.
+Shoal local network is running: 6 validators and storage nodes on loopback, in two groups.
 
-  RPC (WebSocket and HTTP):  ws://127.0.0.1:9944   (Bob 9945, Charlie 9946, Dave 9947)
+  RPC (WebSocket and HTTP):  ws://127.0.0.1:9944   (Bob 9945, Charlie 9946, ... Ferdie 9949)
   polkadot.js Apps:          https://polkadot.js.org/apps/?rpc=ws%3A%2F%2F127.0.0.1%3A9944#/explorer
   Prometheus metrics:        http://127.0.0.1:9615/metrics
   Logs:                      $NET_DIR/<name>.log

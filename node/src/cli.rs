@@ -34,6 +34,12 @@ pub enum Subcommand {
 
 	/// Show information about the database: best, finalized and genesis block.
 	ChainInfo(sc_cli::ChainInfoCmd),
+
+	/// FRAME benchmarks of the runtime's pallets (only `benchmark pallet`); built with the
+	/// `runtime-benchmarks` feature by `scripts/benchmark-weights.sh`.
+	#[cfg(feature = "runtime-benchmarks")]
+	#[command(subcommand)]
+	Benchmark(frame_benchmarking_cli::BenchmarkCmd),
 }
 
 /// `shoal-node` arguments.

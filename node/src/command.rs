@@ -90,6 +90,32 @@ fn tcp_socket(address: &sc_network::Multiaddr) -> Option<std::net::SocketAddr> {
 	Some(std::net::SocketAddr::new(ip?, port?))
 }
 
+/// Refuse to start a live chain whose genesis still holds the well-known development keys
+/// of the `testnet` template: anyone could sign as its validators and as root.
+fn refuse_placeholder_keys(spec: &dyn sc_service::ChainSpec) -> sc_cli::Result<()> {
+	if spec.chain_type() != sc_service::ChainType::Live {
+		return Ok(());
+	}
+	let json = spec.as_json(false).map_err(sc_cli::Error::Input)?;
+	let found: Vec<String> = sp_keyring::Sr25519Keyring::iter()
+		.map(|key| (key, key.to_account_id().to_string()))
+		.filter(|(_, address)| json.contains(address))
+		.map(|(key, _)| key.to_string())
+		.collect();
+	if found.is_empty() {
+		return Ok(());
+	}
+	Err(sc_cli::Error::Input(format!(
+		"chain `{}` still uses the well-known development keys of {}: anyone could act as its validators and root. \
+		 Export it with `shoal-node build-spec --chain {} > my-chain.json`, replace every account, session key and node key \
+		 in `genesis.runtimeGenesis.patch` (balances, capacity.nodes, session.keys, sudo.key) with your own, \
+		 then start with `--chain my-chain.json`",
+		spec.name(),
+		found.join(", "),
+		spec.id().trim_start_matches("shoal_"),
+	)))
+}
+
 /// Parse the command line and run it.
 pub fn run() -> sc_cli::Result<()> {
 	let cli = Cli::from_args();
@@ -155,6 +181,17 @@ pub fn run() -> sc_cli::Result<()> {
 			let runner = cli.create_runner(cmd)?;
 			runner.sync_run(|config| cmd.run::<Block>(&config))
 		},
+		#[cfg(feature = "runtime-benchmarks")]
+		Some(Subcommand::Benchmark(cmd)) => {
+			let runner = cli.create_runner(cmd)?;
+			runner.sync_run(|config| match cmd {
+				frame_benchmarking_cli::BenchmarkCmd::Pallet(cmd) => cmd
+					.run_with_spec::<sp_runtime::traits::HashingFor<Block>, frame_benchmarking::benchmarking::HostFunctions>(
+						Some(config.chain_spec),
+					),
+				_ => Err("shoal-node runs only `benchmark pallet`".into()),
+			})
+		},
 		None => {
 			if let Some(path) = &cli.run.shared_params.base_path {
 				ensure_writable(path)?;
@@ -162,6 +199,7 @@ pub fn run() -> sc_cli::Result<()> {
 			let explicit_rpc_port = cli.run.rpc_params.rpc_port.is_some();
 			let runner = cli.create_runner(&cli.run)?;
 			runner.run_node_until_exit(|mut config| async move {
+				refuse_placeholder_keys(&*config.chain_spec)?;
 				for address in &config.network.listen_addresses {
 					if let Some(socket) = tcp_socket(address) {
 						ensure_free(socket, "p2p listen")?;

@@ -9,17 +9,23 @@
 //! itself. Each shard body is cut into `chunk_size` chunks under a Merkle tree.
 //!
 //! ## Defaults and why
-//! The numbers come from the durability model in `tests/src/durability.rs`, whose table is
-//! in `docs/durability.md` (`scripts/durability.sh` prints it):
+//! The numbers come from the durability model in `tests/src/durability.rs`, whose tables
+//! are in `docs/durability.md` (`scripts/durability.sh` prints them):
 //!
 //! - `k = 4, n = 12`: one code across both groups at 3× expansion, six shards per group.
 //!   With six slots per group every node holds exactly one shard of each segment, so no
-//!   node ever holds `k` shards, and a file is lost only when 9 of its 12 nodes are lost
-//!   between repairs. Under the model (1-year mean node lifetime, 1 TB slots, 4 h to assign
-//!   a replacement, 1 Gbit/s to rebuild, a whole group lost once a century) a 1 GiB file is
-//!   lost with probability below 10⁻¹¹ a year. The same 3× spent as RS(4,2) per group,
-//!   copied into both groups, loses about 10⁻⁶: the copies are byte-identical, so the second
-//!   group adds little that the first did not have.
+//!   node ever holds `k` shards, either group alone holds `k` (it serves the file when the
+//!   other is down), and a file is lost only when 9 of its 12 nodes are lost for good
+//!   between repairs. Under the model (1-year mean node lifetime, 4 h to assign a
+//!   replacement, 1 Gbit/s to rebuild, one 24 h outage per group per year) a 1 GiB file is
+//!   lost with probability 3·10⁻¹⁷ a year with 1 TB slots and 3·10⁻¹³ with 10 TB slots:
+//!   beyond 11 nines in both. The same 3× spent as RS(4,2) copied into both groups loses
+//!   2·10⁻¹¹ (1 TB) and 3·10⁻⁷ (10 TB): byte-identical copies add little. A wider stripe,
+//!   k = 8 of n = 24, is more durable still but needs groups of twelve and reads twice the
+//!   bytes per repair. What no two-group layout survives is losing *both* groups for good
+//!   within one repair window: with a permanent whole-group loss rate γ, every two-group
+//!   layout is near 2γ²·T_repair (8.5 nines at γ = 0.001 a year); the model's table says
+//!   where that bound lies.
 //! - `segment_size = 16 MiB − 16`: a sealed segment is exactly 16 MiB. The client holds one
 //!   or two segments per core in memory (constant in the file size); a shard body is then
 //!   exactly 4 MiB, large enough that per-shard overheads (a request, a header, a

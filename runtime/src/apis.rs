@@ -14,9 +14,15 @@ use sp_runtime::{
 };
 use sp_version::RuntimeVersion;
 
+use shoal_primitives::{
+	chain::{FileInfo, GroupId, GroupInfo, NodeId, NodeInfo, NodeSignature, ShardConfirmation, SlotRef},
+	runtime_api::{Holder, NodeFiles},
+	FileId,
+};
+
 use super::{
-	AccountId, Babe, Balance, Block, Executive, Grandpa, InherentDataExt, Nonce, Runtime,
-	RuntimeCall, RuntimeGenesisConfig, SessionKeys, System, TransactionPayment,
+	AccountId, Babe, Balance, Block, BlockNumber, Executive, Grandpa, InherentDataExt, Nonce, Runtime,
+	RuntimeCall, RuntimeGenesisConfig, SessionKeys, Storage, System, TransactionPayment, UncheckedExtrinsic,
 	BABE_GENESIS_EPOCH_CONFIG, VERSION,
 };
 
@@ -221,6 +227,81 @@ impl_runtime_apis! {
 		}
 		fn query_length_to_fee(length: u32) -> Balance {
 			TransactionPayment::length_to_fee(length)
+		}
+	}
+
+	impl shoal_primitives::runtime_api::ShoalApi<Block, AccountId, Balance, BlockNumber> for Runtime {
+		fn node(node: NodeId) -> Option<NodeInfo<AccountId, Balance, BlockNumber>> {
+			pallet_capacity::Nodes::<Runtime>::get(node)
+		}
+
+		fn node_of(operator: AccountId) -> Option<NodeId> {
+			pallet_capacity::OperatorNode::<Runtime>::get(operator)
+		}
+
+		fn group(group: GroupId) -> Option<GroupInfo> {
+			pallet_capacity::Groups::<Runtime>::get(group)
+		}
+
+		fn slots_per_group() -> u16 {
+			pallet_capacity::Layout::<Runtime>::get().map_or(0, |layout| layout.slots_per_group)
+		}
+
+		fn slot_bytes(slot: SlotRef) -> u64 {
+			pallet_capacity::SlotBytes::<Runtime>::get(slot)
+		}
+
+		fn file(file_id: FileId) -> Option<FileInfo<AccountId, Balance, BlockNumber>> {
+			Storage::file(file_id)
+		}
+
+		fn holder(file_id: FileId, segment: u32, shard_index: u8) -> Option<Holder> {
+			Storage::holder(file_id, segment, shard_index)
+		}
+
+		fn node_files(node: NodeId, from: u32, limit: u32) -> NodeFiles {
+			Storage::node_files(node, from, limit)
+		}
+
+		fn confirm_shards_extrinsic(duty: ShardConfirmation<BlockNumber>, signature: NodeSignature) -> Vec<u8> {
+			use codec::Encode;
+			let call = RuntimeCall::Storage(pallet_storage::Call::confirm_shards { duty, signature });
+			UncheckedExtrinsic::new_bare(call).encode()
+		}
+	}
+
+	#[cfg(feature = "runtime-benchmarks")]
+	impl frame_benchmarking::Benchmark<Block> for Runtime {
+		fn benchmark_metadata(extra: bool) -> (
+			Vec<frame_benchmarking::BenchmarkList>,
+			Vec<frame_support::traits::StorageInfo>,
+		) {
+			use frame_benchmarking::{baseline::Pallet as BaselineBench, BenchmarkList};
+			use frame_support::traits::StorageInfoTrait;
+			use frame_system_benchmarking::Pallet as SystemBench;
+			use super::*;
+
+			let mut list = Vec::<BenchmarkList>::new();
+			list_benchmarks!(list, extra);
+			(list, AllPalletsWithSystem::storage_info())
+		}
+
+		fn dispatch_benchmark(
+			config: frame_benchmarking::BenchmarkConfig,
+		) -> Result<Vec<frame_benchmarking::BenchmarkBatch>, alloc::string::String> {
+			use frame_benchmarking::{baseline, baseline::Pallet as BaselineBench, BenchmarkBatch};
+			use frame_support::traits::WhitelistedStorageKeys;
+			use frame_system_benchmarking::Pallet as SystemBench;
+			use super::*;
+
+			impl frame_system_benchmarking::Config for Runtime {}
+			impl baseline::Config for Runtime {}
+
+			let whitelist = AllPalletsWithSystem::whitelisted_storage_keys();
+			let mut batches = Vec::<BenchmarkBatch>::new();
+			let params = (&config, &whitelist);
+			add_benchmarks!(params, batches);
+			Ok(batches)
 		}
 	}
 

@@ -6,9 +6,10 @@
 //! concern; the runtime APIs the node calls are in [`apis`]; the genesis presets that the
 //! chain specs are generated from are in [`genesis_config_presets`].
 //!
-//! Consensus is BABE (block authorship from a VRF lottery, whose output later issues use as
-//! randomness for storage challenges that no author can choose) with GRANDPA finality.
-//! The validator set is chosen by `pallet-validator-set` at session boundaries.
+//! Consensus is BABE (block authorship from a VRF lottery, whose output seeds slot draws,
+//! file placements and, later, storage challenges) with GRANDPA finality. The validator set
+//! is chosen by `pallet-validator-set` at session boundaries from the bonded storage nodes
+//! of `pallet-capacity`; `pallet-storage` keeps the files.
 
 #![cfg_attr(not(feature = "std"), no_std)]
 // `construct_runtime!` does a lot of recursion and requires us to increase the limit.
@@ -20,6 +21,8 @@ include!(concat!(env!("OUT_DIR"), "/wasm_binary.rs"));
 extern crate alloc;
 
 pub mod apis;
+#[cfg(feature = "runtime-benchmarks")]
+mod benchmarks;
 pub mod configs;
 pub mod genesis_config_presets;
 
@@ -67,10 +70,10 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	spec_name: alloc::borrow::Cow::Borrowed("shoal"),
 	impl_name: alloc::borrow::Cow::Borrowed("shoal-node"),
 	authoring_version: 1,
-	spec_version: 100,
+	spec_version: 101,
 	impl_version: 1,
 	apis: apis::RUNTIME_API_VERSIONS,
-	transaction_version: 1,
+	transaction_version: 2,
 	system_version: 1,
 };
 
@@ -227,20 +230,29 @@ mod runtime {
 	#[runtime::pallet_index(5)]
 	pub type TransactionPayment = pallet_transaction_payment;
 
+	/// Storage nodes: registration, bonds, groups and slots, validator candidates. Comes
+	/// before `ValidatorSet` and `Session`: genesis candidates exist when they ask.
+	#[runtime::pallet_index(6)]
+	pub type Capacity = pallet_capacity;
+
 	/// Who validates. Comes before `Session` so that its genesis set exists when
 	/// pallet-session asks for it.
-	#[runtime::pallet_index(6)]
+	#[runtime::pallet_index(7)]
 	pub type ValidatorSet = pallet_validator_set;
 
 	/// Sessions and session keys.
-	#[runtime::pallet_index(7)]
+	#[runtime::pallet_index(8)]
 	pub type Session = pallet_session;
 
 	/// Root access until on-chain governance exists.
-	#[runtime::pallet_index(8)]
+	#[runtime::pallet_index(9)]
 	pub type Sudo = pallet_sudo;
 
 	/// Batches and derivative accounts.
-	#[runtime::pallet_index(9)]
+	#[runtime::pallet_index(10)]
 	pub type Utility = pallet_utility;
+
+	/// Files: records, placement, confirmations, expiry.
+	#[runtime::pallet_index(11)]
+	pub type Storage = pallet_storage;
 }

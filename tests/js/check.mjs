@@ -20,7 +20,7 @@ if (symbol !== 'SHOAL' || decimals !== 12) fail('unexpected token properties');
 const metadata = await api.rpc.state.getMetadata();
 const pallets = metadata.asLatest.pallets.map((p) => p.name.toString());
 console.log(`metadata v${metadata.version} pallets ${pallets.join(',')}`);
-for (const name of ['Babe', 'Grandpa', 'Balances', 'Session', 'ValidatorSet', 'Sudo', 'Utility']) {
+for (const name of ['Babe', 'Grandpa', 'Balances', 'Session', 'ValidatorSet', 'Sudo', 'Utility', 'Capacity', 'Storage']) {
   if (!pallets.includes(name)) fail(`pallet ${name} missing from metadata`);
 }
 const maxValidators = api.consts.validatorSet.maxValidators.toNumber();

@@ -6,6 +6,8 @@ use codec::{Decode, Encode};
 use serde_json::{json, Value};
 use shoal_runtime::{AccountId, Address, RuntimeCall, SignedPayload, TxExtension, UncheckedExtrinsic, VERSION};
 use sp_consensus_babe::{digests::PreDigest, AuthorityId as BabeId, BABE_ENGINE_ID};
+use sp_consensus_grandpa::AuthorityId as GrandpaId;
+use sp_runtime::traits::IdentifyAccount;
 use sp_core::{crypto::Pair as _, H256};
 use sp_crypto_hashing::twox_128;
 use sp_runtime::{generic::Era, DigestItem, MultiSignature};
@@ -59,23 +61,55 @@ pub fn storage_value<T: Decode>(rpc: &Client, pallet: &str, item: &str, at: Opti
 	Ok(Some(T::decode(&mut &from_hex(&raw)?[..])?))
 }
 
+/// How a storage map hashes its keys.
+#[derive(Clone, Copy, Debug)]
+pub enum Hasher {
+	/// BLAKE2-128 of the key, then the key.
+	Blake2_128Concat,
+	/// xxHash-64 of the key, then the key.
+	Twox64Concat,
+}
+
+/// Decode the value of `pallet::item[key]` in a storage map at the best block.
+pub fn storage_map<T: Decode>(rpc: &Client, pallet: &str, item: &str, hasher: Hasher, key: &impl Encode) -> Result<Option<T>> {
+	let encoded = key.encode();
+	let mut full = twox_128(pallet.as_bytes()).to_vec();
+	full.extend(twox_128(item.as_bytes()));
+	match hasher {
+		Hasher::Blake2_128Concat => full.extend(sp_crypto_hashing::blake2_128(&encoded)),
+		Hasher::Twox64Concat => full.extend(sp_crypto_hashing::twox_64(&encoded)),
+	}
+	full.extend(encoded);
+	let raw = rpc.call("state_getStorage", json!([format!("0x{}", hex::encode(full))]))?;
+	if raw.is_null() {
+		return Ok(None);
+	}
+	Ok(Some(T::decode(&mut &from_hex(&raw)?[..])?))
+}
+
 /// BABE authorities of the epoch in force at block `at`.
 pub fn babe_authorities(rpc: &Client, at: Option<&Value>) -> Result<Vec<BabeId>> {
 	let list: Vec<(BabeId, u64)> = storage_value(rpc, "Babe", "Authorities", at)?.unwrap_or_default();
 	Ok(list.into_iter().map(|(id, _)| id).collect())
 }
 
-/// The BABE authority that authored block `hash`: index from its pre-digest, key from
-/// the authorities in force at its parent.
+/// GRANDPA voters in force at block `at` (pallet-grandpa's `Authorities`).
+pub fn grandpa_authorities(rpc: &Client, at: Option<&Value>) -> Result<Vec<GrandpaId>> {
+	let list: Vec<(GrandpaId, u64)> = storage_value(rpc, "Grandpa", "Authorities", at)?.unwrap_or_default();
+	Ok(list.into_iter().map(|(id, _)| id).collect())
+}
+
+/// The BABE authority that authored block `hash`: the index in its pre-digest, looked up
+/// in the authorities of the block's own epoch. A block's post-state holds the authorities
+/// of the epoch its slot belongs to (BABE enacts a new epoch in the first block of it).
 pub fn block_author(rpc: &Client, hash: &Value) -> Result<BabeId> {
 	let header = rpc.call("chain_getHeader", json!([hash]))?;
-	let parent = header["parentHash"].clone();
 	let logs = header["digest"]["logs"].as_array().ok_or_else(|| anyhow!("header without digest"))?;
 	for log in logs {
 		let item = DigestItem::decode(&mut &from_hex(log)?[..])?;
 		if let Some(pre_digest) = item.pre_runtime_try_to::<PreDigest>(&BABE_ENGINE_ID) {
 			let index = pre_digest.authority_index() as usize;
-			let authorities = babe_authorities(rpc, Some(&parent))?;
+			let authorities = babe_authorities(rpc, Some(hash))?;
 			return authorities.get(index).cloned().ok_or_else(|| anyhow!("author index {index} out of range"));
 		}
 	}
@@ -84,7 +118,12 @@ pub fn block_author(rpc: &Client, hash: &Value) -> Result<BabeId> {
 
 /// Sign `call` as `signer` (a dev keyring account) and submit it. Immortal, no tip.
 pub fn submit(rpc: &Client, signer: sp_keyring::Sr25519Keyring, call: RuntimeCall) -> Result<Value> {
-	let account: AccountId = signer.to_account_id();
+	submit_as(rpc, &signer.pair(), call)
+}
+
+/// Sign `call` with the sr25519 pair `signer` and submit it. Immortal, no tip.
+pub fn submit_as(rpc: &Client, signer: &sp_core::sr25519::Pair, call: RuntimeCall) -> Result<Value> {
+	let account: AccountId = sp_runtime::MultiSigner::from(signer.public()).into_account();
 	let nonce: u32 = rpc
 		.call("system_accountNextIndex", json!([account.to_string()]))?
 		.as_u64()
@@ -102,7 +141,7 @@ pub fn submit(rpc: &Client, signer: sp_keyring::Sr25519Keyring, call: RuntimeCal
 	);
 	let implicit = ((), VERSION.spec_version, VERSION.transaction_version, genesis, genesis, (), (), ());
 	let payload = SignedPayload::from_raw(call.clone(), extension.clone(), implicit);
-	let signature = payload.using_encoded(|bytes| signer.pair().sign(bytes));
+	let signature = payload.using_encoded(|bytes| signer.sign(bytes));
 	let extrinsic = UncheckedExtrinsic::new_signed(
 		call,
 		Address::Id(account),

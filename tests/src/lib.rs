@@ -11,11 +11,14 @@
 //!   runtime's own types.
 //! - [`serial`]: end-to-end tests share two cores; they take this lock so that at most
 //!   one network runs at a time.
+//! - [`durability`]: the Markov model of file loss that chose the default code (not an
+//!   end-to-end test, but a tested program: `scripts/durability.sh` prints its tables).
 //!
 //! The node binary is `$SHOAL_NODE_BIN`, or `shoal-node` next to the test executable's
 //! `deps/` folder (the same cargo profile built both).
 
 pub mod chain;
+pub mod durability;
 pub mod rpc;
 
 use std::{
@@ -224,6 +227,18 @@ impl Node {
 		std::fs::read_to_string(&self.log).unwrap_or_default()
 	}
 
+	/// Bytes in the node's log so far: pass to [`Self::log_since`] to read only what comes
+	/// after (the log is appended to across restarts).
+	pub fn log_len(&self) -> usize {
+		std::fs::metadata(&self.log).map(|m| m.len() as usize).unwrap_or(0)
+	}
+
+	/// The log from byte `offset` on.
+	pub fn log_since(&self, offset: usize) -> String {
+		let text = self.log_text();
+		text.get(offset..).unwrap_or_default().to_string()
+	}
+
 	/// Print the last `lines` lines of the log to stderr.
 	pub fn print_log_tail(&self, lines: usize) {
 		let Ok(file) = File::open(&self.log) else { return };
@@ -244,11 +259,16 @@ impl Drop for Node {
 	}
 }
 
-/// A four-validator local network (Alice, Bob, Charlie, Dave) on loopback.
+/// The local network's six validators and storage nodes, in genesis order: Alice, Bob and
+/// Charlie form group 0, Dave, Eve and Ferdie group 1.
+pub const LOCAL_NAMES: [&str; 6] = ["alice", "bob", "charlie", "dave", "eve", "ferdie"];
+
+/// The six-validator local network (see [`LOCAL_NAMES`]) on loopback.
 pub struct LocalNetwork {
 	/// The nodes, Alice first.
 	pub nodes: Vec<Node>,
-	_dir: tempfile::TempDir,
+	bootnode: String,
+	dir: tempfile::TempDir,
 }
 
 /// Fixed network keys, so that validators keep their identity across restarts (Substrate
@@ -258,13 +278,13 @@ fn network_key(index: usize) -> String {
 }
 
 impl LocalNetwork {
-	/// Start all four and wait until each answers RPC.
+	/// Start all six and wait until each answers RPC.
 	pub fn start() -> Result<LocalNetwork> {
 		let dir = tempfile::tempdir()?;
 		let peer_id = peer_id_of(&network_key(0))?;
 		let mut nodes = Vec::new();
 		let mut bootnode = String::new();
-		for (index, name) in ["alice", "bob", "charlie", "dave"].into_iter().enumerate() {
+		for (index, name) in LOCAL_NAMES.into_iter().enumerate() {
 			let mut config = NodeConfig::new(name, "local", dir.path().join(name));
 			config.extra.push(format!("--{name}"));
 			config.extra.extend(["--node-key".into(), network_key(index)]);
@@ -275,7 +295,17 @@ impl LocalNetwork {
 			}
 			nodes.push(Node::start(config)?);
 		}
-		Ok(LocalNetwork { nodes, _dir: dir })
+		Ok(LocalNetwork { nodes, bootnode, dir })
+	}
+
+	/// The multiaddr other nodes boot from (Alice's).
+	pub fn bootnode(&self) -> &str {
+		&self.bootnode
+	}
+
+	/// A directory that lives as long as the network, for extra nodes' base paths.
+	pub fn dir(&self) -> &Path {
+		self.dir.path()
 	}
 }
 

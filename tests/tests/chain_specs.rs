@@ -1,9 +1,10 @@
-//! The checked-in chain specs in `chain-spec/` are what the runtime presets generate.
+//! The checked-in chain specs in `chain-spec/` are what the runtime presets generate, and
+//! the `testnet` template cannot be started with its placeholder keys.
 //!
-//! The runtime WASM (`genesis.runtimeGenesis.code`) is left out of the comparison: it
-//! embeds build paths, so it differs between clones; everything a person reviews
-//! (names, properties, boot nodes, every genesis field) must match.
-//! Regenerate with `scripts/generate-chain-specs.sh`.
+//! The checked-in files hold no runtime WASM (`genesis.runtimeGenesis.code`): it embeds
+//! build paths, so it differs between clones. Everything a person reviews (names,
+//! properties, boot nodes, every genesis field) must match. Regenerate with
+//! `scripts/generate-chain-specs.sh`.
 
 use std::{path::Path, process::Command};
 
@@ -29,8 +30,9 @@ fn checked_in_chain_specs_match_the_runtime_presets() {
 		let generated: Value = serde_json::from_slice(&output.stdout).unwrap();
 		let path = dir.join(format!("{chain}.json"));
 		let checked_in: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+		assert!(checked_in.pointer("/genesis/runtimeGenesis/code").is_none(), "{} holds a WASM that can go stale", path.display());
 		assert_eq!(
-			without_code(checked_in),
+			checked_in,
 			without_code(generated.clone()),
 			"{} is stale: run scripts/generate-chain-specs.sh",
 			path.display()
@@ -38,4 +40,13 @@ fn checked_in_chain_specs_match_the_runtime_presets() {
 		assert_eq!(generated["properties"]["tokenSymbol"], "SHOAL");
 		assert_eq!(generated["properties"]["tokenDecimals"], 12);
 	}
+}
+
+#[test]
+fn the_testnet_template_refuses_to_start_with_development_keys() {
+	let output = Command::new(node_binary()).args(["--chain", "testnet", "--tmp", "--no-prometheus"]).output().unwrap();
+	let stderr = String::from_utf8_lossy(&output.stderr);
+	assert!(!output.status.success(), "the testnet template started:\n{stderr}");
+	assert!(stderr.contains("well-known development keys"), "{stderr}");
+	assert!(stderr.contains("build-spec --chain testnet"), "the error must say how to fix it:\n{stderr}");
 }

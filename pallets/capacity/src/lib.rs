@@ -118,18 +118,19 @@ impl GroupLayout {
 	}
 }
 
-/// A storage node in the genesis configuration.
+/// A storage node in the genesis configuration (node key as hex, addresses as text, so a
+/// chain spec reads as what it is).
 #[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
 #[derive(serde::Serialize, serde::Deserialize)]
 pub struct GenesisNode<AccountId, Balance> {
 	/// The operator account.
 	pub operator: AccountId,
 	/// The node key.
-	pub node: NodeId,
+	pub node: sp_core::H256,
 	/// The bond to hold.
 	pub bond: Balance,
 	/// Overlay addresses as multiaddr text.
-	pub addresses: Vec<Vec<u8>>,
+	pub addresses: Vec<alloc::string::String>,
 	/// Declared disk in bytes.
 	pub declared_disk: u64,
 	/// Whether it offers to validate.
@@ -270,12 +271,14 @@ pub mod pallet {
 			Layout::<T>::put(layout);
 			for node in &self.nodes {
 				assert!(node.bond >= T::MinimumBond::get(), "genesis node bond below MinimumBond");
-				assert!(!Nodes::<T>::contains_key(node.node), "duplicate genesis node key");
+				let key: NodeId = node.node.0;
+				assert!(!Nodes::<T>::contains_key(key), "duplicate genesis node key");
 				assert!(!OperatorNode::<T>::contains_key(&node.operator), "genesis operator registers two nodes");
-				let addresses = Pallet::<T>::addresses(node.addresses.clone()).expect("valid genesis node addresses");
+				let raw = node.addresses.iter().map(|a| a.as_bytes().to_vec()).collect();
+				let addresses = Pallet::<T>::addresses(raw).expect("valid genesis node addresses");
 				T::Currency::hold(&HoldReason::NodeBond.into(), &node.operator, node.bond)
 					.expect("genesis operator can pay the bond");
-				let slot = Pallet::<T>::seat_in_first_open_group(node.node);
+				let slot = Pallet::<T>::seat_in_first_open_group(key);
 				let info = NodeInfo {
 					operator: node.operator.clone(),
 					bond: node.bond,
@@ -286,10 +289,10 @@ pub mod pallet {
 					status: NodeStatus::Active,
 					registered_at: Zero::zero(),
 				};
-				Nodes::<T>::insert(node.node, &info);
-				OperatorNode::<T>::insert(&node.operator, node.node);
+				Nodes::<T>::insert(key, &info);
+				OperatorNode::<T>::insert(&node.operator, key);
 				if node.validate {
-					Pallet::<T>::offer_candidate(node.node, &info);
+					Pallet::<T>::offer_candidate(key, &info);
 				}
 			}
 		}

@@ -274,9 +274,9 @@ fn genesis_seats_nodes_in_order_and_holds_their_bonds() {
 	let nodes = (2..=5u8)
 		.map(|seed| GenesisNode {
 			operator: u64::from(seed),
-			node: node_key(seed),
+			node: node_key(seed).into(),
 			bond: MIN_BOND,
-			addresses: vec![b"/ip4/127.0.0.1/tcp/1".to_vec()],
+			addresses: vec!["/ip4/127.0.0.1/tcp/1".into()],
 			declared_disk: 1,
 			validate: seed % 2 == 0,
 		})

@@ -133,9 +133,9 @@ pub fn ext_with_nodes(nodes: u8) -> sp_io::TestExternalities {
 		nodes: (1..=nodes)
 			.map(|seed| GenesisNode {
 				operator: 100 + u64::from(seed),
-				node: node_key(seed),
+				node: node_key(seed).into(),
 				bond: 100,
-				addresses: vec![b"/ip4/127.0.0.1/tcp/30400".to_vec()],
+				addresses: vec!["/ip4/127.0.0.1/tcp/30400".into()],
 				declared_disk: 1 << 40,
 				validate: false,
 			})

@@ -3,7 +3,7 @@
 use frame_support::{
 	parameter_types,
 	traits::{ConstU128, ConstU32, ConstU8, VariantCountOf},
-	weights::IdentityFee,
+	weights::{ConstantMultiplier, IdentityFee},
 };
 use pallet_transaction_payment::{ConstFeeMultiplier, FungibleAdapter, Multiplier};
 use sp_runtime::traits::One;
@@ -16,6 +16,10 @@ use crate::{
 parameter_types! {
 	/// Fees do not rise with congestion yet; blocks are far from full.
 	pub FeeMultiplier: Multiplier = Multiplier::one();
+	/// 10 µSHOAL per byte of transaction: every byte is kept by every node forever, so a
+	/// kilobyte costs 0.01 SHOAL; a `store_file` (about 200 bytes) pays 0.002 SHOAL for its
+	/// length whatever the size of the file it records.
+	pub const TransactionByteFee: crate::Balance = 10 * crate::MICRO_UNIT;
 }
 
 impl pallet_balances::Config for Runtime {
@@ -45,10 +49,11 @@ impl pallet_transaction_payment::Config for Runtime {
 	/// Operational calls (sudo, reports) get five times the priority per fee unit of a
 	/// normal call, so they get in when blocks are full.
 	type OperationalFeeMultiplier = ConstU8<5>;
-	/// One planck per unit of weight.
+	/// One planck per picosecond of weight: a full block's 2 s of compute costs 2 SHOAL, a
+	/// transfer about 0.0002.
 	type WeightToFee = IdentityFee<Balance>;
-	/// One planck per byte: bytes are what a storage chain must keep.
-	type LengthToFee = IdentityFee<Balance>;
+	/// See [`TransactionByteFee`].
+	type LengthToFee = ConstantMultiplier<Balance, TransactionByteFee>;
 	type FeeMultiplierUpdate = ConstFeeMultiplier<FeeMultiplier>;
 	type WeightInfo = pallet_transaction_payment::weights::SubstrateWeight<Runtime>;
 }

@@ -23,8 +23,10 @@ parameter_types! {
 	pub const MaxNominators: u32 = 0;
 	/// GRANDPA set-id to session mappings kept for equivocation proofs.
 	pub const MaxSetIdSessionEntries: u64 = 168;
-	/// Setting session keys costs no deposit: only root-approved validators use them.
-	pub const SessionKeyDeposit: crate::Balance = 0;
+	/// Setting session keys holds 0.1 SHOAL until they are purged: the keys occupy about
+	/// 200 bytes of state (`NextKeys` and one `KeyOwner` entry per key), and without a
+	/// deposit any account could fill that state for the price of a transaction.
+	pub const SessionKeyDeposit: crate::Balance = 100 * crate::MILLI_UNIT;
 }
 
 impl pallet_timestamp::Config for Runtime {
@@ -33,7 +35,9 @@ impl pallet_timestamp::Config for Runtime {
 	type OnTimestampSet = Babe;
 	/// Half a slot: timestamps must advance by at least this much.
 	type MinimumPeriod = ConstU64<{ SLOT_DURATION / 2 }>;
-	type WeightInfo = ();
+	/// Upstream's measured weights (our runtime cannot benchmark `set`: BABE asserts the
+	/// timestamp matches the slot).
+	type WeightInfo = pallet_timestamp::weights::SubstrateWeight<Runtime>;
 }
 
 impl pallet_babe::Config for Runtime {
@@ -42,6 +46,8 @@ impl pallet_babe::Config for Runtime {
 	/// Epochs change when pallet-session rotates, so validator changes and epochs align.
 	type EpochChangeTrigger = pallet_babe::ExternalTrigger;
 	type DisabledValidators = crate::Session;
+	/// pallet-babe ships no measured weights (only `()`); its one call, equivocation
+	/// reporting, is not enabled here.
 	type WeightInfo = ();
 	type MaxAuthorities = MaxValidators;
 	type MaxNominators = MaxNominators;
@@ -52,6 +58,8 @@ impl pallet_babe::Config for Runtime {
 
 impl pallet_grandpa::Config for Runtime {
 	type RuntimeEvent = crate::RuntimeEvent;
+	/// pallet-grandpa ships no measured weights (only `()`); its calls are equivocation
+	/// reports (not enabled) and `note_stalled` (root only).
 	type WeightInfo = ();
 	type MaxAuthorities = MaxValidators;
 	type MaxNominators = MaxNominators;
@@ -82,5 +90,7 @@ impl pallet_validator_set::Config for Runtime {
 	type ManagerOrigin = EnsureRoot<AccountId>;
 	type MaxValidators = MaxValidators;
 	type MinValidators = MinValidators;
+	/// Bonded storage nodes that offer to validate, best first.
+	type Candidates = crate::Capacity;
 	type WeightInfo = pallet_validator_set::weights::SubstrateWeight<Runtime>;
 }

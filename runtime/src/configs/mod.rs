@@ -3,7 +3,8 @@
 //! - this file: `frame_system` and the block limits every other pallet lives within;
 //! - [`consensus`]: timestamp, BABE, GRANDPA, session and the validator set;
 //! - [`accounts`]: balances and transaction fees;
-//! - [`governance`]: sudo and utility.
+//! - [`governance`]: sudo and utility;
+//! - [`storage`]: storage nodes, groups and files, and every price and limit of storing.
 //!
 //! Every tunable is a `#[pallet::constant]` of the pallet that reads it, so explorers see it
 //! in the metadata; the reason for each number sits beside it.
@@ -11,9 +12,11 @@
 mod accounts;
 mod consensus;
 mod governance;
+mod storage;
 
 pub use accounts::*;
 pub use consensus::*;
+pub use storage::*;
 
 use frame_support::{
 	derive_impl, parameter_types,

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Regenerates every Shoal pallet's weights.rs from its FRAME benchmarks. Manual, not CI: it
+# builds the node with the `runtime-benchmarks` feature (its own WASM runtime and the
+# benchmark CLI; about 15 minutes on two cores the first time), runs
+# `shoal-node benchmark pallet` on the dev chain's genesis, and writes each file with
+# scripts/weights/pallet-template.hbs. The normal build relinks the normal node afterwards.
+#
+#   scripts/benchmark-weights.sh                 every pallet below
+#   scripts/benchmark-weights.sh pallet_storage  one pallet
+source "$(dirname "$0")/lib.sh"
+
+PALLETS=(pallet_validator_set pallet_capacity pallet_storage)
+if [ $# -gt 0 ]; then PALLETS=("$@"); fi
+
+ensure_prerequisites
+log "building the node with runtime-benchmarks"
+cargo build --release --locked --manifest-path "$ROOT/Cargo.toml" -p shoal-node --features runtime-benchmarks
+bench_node="$CARGO_TARGET_DIR/release/shoal-node-benchmarks"
+cp "$NODE_BIN" "$bench_node"
+for pallet in "${PALLETS[@]}"; do
+	folder="${pallet#pallet_}"
+	output="$ROOT/pallets/${folder//_/-}/src/weights.rs"
+	log "benchmarking $pallet into ${output#"$ROOT"/}"
+	"$bench_node" benchmark pallet --chain dev --pallet "$pallet" --extrinsic '*' \
+		--steps 50 --repeat 20 --wasm-execution compiled \
+		--template "$ROOT/scripts/weights/pallet-template.hbs" --output "$output"
+done
+log "restoring the normal node binary"
+build_workspace
