@@ -93,6 +93,7 @@ for i in "${!NAMES[@]}"; do
 	name="${NAMES[$i]}"
 	args=(--chain local "--$name" --base-path "$NET_DIR/$name"
 		--port $((30333 + i)) --rpc-port $((9944 + i)) --prometheus-port $((9615 + i))
+		--overlay-listen "/ip4/127.0.0.1/tcp/$((30533 + i))"
 		--rpc-cors all --no-telemetry --node-key "$(network_key "$i")")
 	if [ "$i" -ne 0 ]; then
 		args+=(--bootnodes "/ip4/127.0.0.1/tcp/30333/p2p/$peer_id")

@@ -177,6 +177,13 @@ pub fn run() -> sc_cli::Result<()> {
 				Ok((cmd.run(client, backend, Some(aux_revert)), task_manager))
 			})
 		},
+		Some(Subcommand::StorageKey(cmd)) => {
+			let runner = cli.create_runner(cmd)?;
+			runner.sync_run(|config| {
+				let PartialComponents { client, keystore_container, .. } = service::new_partial(&config)?;
+				cmd.run(keystore_container.keystore(), crate::storage_key::genesis_hash(&client)?)
+			})
+		},
 		Some(Subcommand::ChainInfo(cmd)) => {
 			let runner = cli.create_runner(cmd)?;
 			runner.sync_run(|config| cmd.run::<Block>(&config))
@@ -197,6 +204,7 @@ pub fn run() -> sc_cli::Result<()> {
 				ensure_writable(path)?;
 			}
 			let explicit_rpc_port = cli.run.rpc_params.rpc_port.is_some();
+			let storage = cli.storage.clone();
 			let runner = cli.create_runner(&cli.run)?;
 			runner.run_node_until_exit(|mut config| async move {
 				refuse_placeholder_keys(&*config.chain_spec)?;
@@ -218,10 +226,10 @@ pub fn run() -> sc_cli::Result<()> {
 				match config.network.network_backend {
 					sc_network::config::NetworkBackendType::Libp2p => service::new_full::<
 						sc_network::NetworkWorker<Block, <Block as sp_runtime::traits::Block>::Hash>,
-					>(config)
+					>(config, storage)
 					.map_err(sc_cli::Error::Service),
 					sc_network::config::NetworkBackendType::Litep2p =>
-						service::new_full::<sc_network::Litep2pNetworkBackend>(config)
+						service::new_full::<sc_network::Litep2pNetworkBackend>(config, storage)
 							.map_err(sc_cli::Error::Service),
 				}
 			})

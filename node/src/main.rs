@@ -13,6 +13,7 @@ mod cli;
 mod command;
 mod rpc;
 mod service;
+mod storage_key;
 
 fn main() {
 	if let Err(error) = command::run() {

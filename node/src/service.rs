@@ -161,6 +161,7 @@ pub fn new_partial(config: &Configuration) -> Result<Service, ServiceError> {
 /// GRANDPA voting.
 pub fn new_full<N: sc_network::NetworkBackend<Block, <Block as sp_runtime::traits::Block>::Hash>>(
 	config: Configuration,
+	storage: crate::cli::StorageParams,
 ) -> Result<TaskManager, ServiceError> {
 	let sc_service::PartialComponents {
 		client,
@@ -172,6 +173,10 @@ pub fn new_full<N: sc_network::NetworkBackend<Block, <Block as sp_runtime::trait
 		transaction_pool,
 		other: (block_import, grandpa_link, babe_link, babe_worker_handle, mut telemetry),
 	} = new_partial(&config)?;
+
+	if let Some(seed) = &config.dev_key_seed {
+		crate::storage_key::insert_dev_key(&keystore_container.keystore(), seed).map_err(ServiceError::Other)?;
+	}
 
 	let mut net_config = sc_network::config::FullNetworkConfiguration::<
 		Block,
@@ -237,6 +242,10 @@ pub fn new_full<N: sc_network::NetworkBackend<Block, <Block as sp_runtime::trait
 			"offchain-worker",
 			offchain_workers.run(client.clone(), task_manager.spawn_handle()).boxed(),
 		);
+	}
+
+	if !storage.no_storage {
+		start_storage_worker(&config, &storage, &task_manager, &client, &transaction_pool, &keystore_container)?;
 	}
 
 	let role = config.role;
@@ -366,4 +375,62 @@ pub fn new_full<N: sc_network::NetworkBackend<Block, <Block as sp_runtime::trait
 	}
 
 	Ok(task_manager)
+}
+
+/// Start the storage worker (shard store, overlay, duties) if the keystore holds a storage
+/// node key. A worker that cannot start (a taken overlay port, an unwritable storage
+/// directory) stops the node: an operator must not mistake it for a working storage node.
+fn start_storage_worker(
+	config: &Configuration,
+	storage: &crate::cli::StorageParams,
+	task_manager: &TaskManager,
+	client: &Arc<FullClient>,
+	pool: &Arc<sc_transaction_pool::TransactionPoolHandle<Block, FullClient>>,
+	keystore: &sc_service::KeystoreContainer,
+) -> Result<(), ServiceError> {
+	use futures::StreamExt;
+	use sc_client_api::BlockchainEvents;
+	let seed = crate::storage_key::node_key(&keystore.keystore())
+		.and_then(|public| crate::storage_key::node_seed(&config.keystore, &public));
+	let Some(seed) = seed else {
+		log::warn!(
+			target: shoal_worker::LOG_TARGET,
+			"no storage node key in the keystore, so this node stores nothing: create one with `shoal-node storage-key generate` (same --base-path and --chain) and register it"
+		);
+		return Ok(());
+	};
+	let directory = storage
+		.storage_dir
+		.clone()
+		.unwrap_or_else(|| config.base_path.path().join("chains").join(config.chain_spec.id()).join("shards"));
+	let mut worker_config = shoal_worker::Config::new(directory, storage.storage_quota);
+	let listen = if storage.overlay_listen.is_empty() {
+		vec!["/ip4/0.0.0.0/tcp/30533".to_string()]
+	} else {
+		storage.overlay_listen.clone()
+	};
+	let parse = |text: &String| {
+		text.parse().map_err(|e| ServiceError::Other(format!("overlay address `{text}` is not a multiaddr: {e}")))
+	};
+	worker_config.listen = listen.iter().map(parse).collect::<Result<_, _>>()?;
+	worker_config.public = storage.overlay_public_addr.iter().map(parse).collect::<Result<_, _>>()?;
+	let keypair = shoal_worker::keypair_from_seed(seed).map_err(ServiceError::Other)?;
+	let chain = Arc::new(shoal_worker::chain::ClientView::new(client.clone(), pool.clone()).map_err(ServiceError::Other)?);
+	let metrics = config
+		.prometheus_registry()
+		.map(shoal_worker::metrics::Metrics::register)
+		.transpose()
+		.map_err(|e| ServiceError::Other(format!("storage worker metrics: {e}")))?;
+	let worker = shoal_worker::Worker::new(worker_config, keypair, chain, metrics)
+		.map_err(|e| ServiceError::Other(format!("storage worker: {e}")))?;
+	let best_blocks = client
+		.import_notification_stream()
+		.filter(|notification| futures::future::ready(notification.is_new_best))
+		.map(|notification| notification.header.number);
+	task_manager.spawn_essential_handle().spawn("shoal-storage-worker", Some("storage"), async move {
+		if let Err(error) = worker.run(best_blocks, futures::future::pending()).await {
+			log::error!(target: shoal_worker::LOG_TARGET, "the storage worker stopped: {error}");
+		}
+	});
+	Ok(())
 }

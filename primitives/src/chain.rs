@@ -45,6 +45,8 @@ pub const MAX_ADDRESSES: u32 = 4;
 pub const MAX_ADDRESS_LEN: u32 = 128;
 /// Most files one confirmation duty may cover.
 pub const MAX_FILES_PER_CONFIRMATION: u32 = 32;
+/// The keystore key type of storage node keys (`shnd`): not a session key.
+pub const NODE_KEY_TYPE: [u8; 4] = *b"shnd";
 /// The placement function this code computes.
 pub const PLACEMENT_VERSION: u8 = 1;
 

@@ -96,6 +96,8 @@ pub struct NodeConfig {
 	pub rpc_port: u16,
 	/// libp2p port.
 	pub p2p_port: u16,
+	/// The storage overlay's port.
+	pub overlay_port: u16,
 	/// Extra flags, e.g. `--alice`, `--bootnodes ...`, `--node-key ...`.
 	pub extra: Vec<String>,
 }
@@ -109,6 +111,7 @@ impl NodeConfig {
 			base_path,
 			rpc_port: free_port(),
 			p2p_port: free_port(),
+			overlay_port: free_port(),
 			extra: Vec::new(),
 		}
 	}
@@ -129,6 +132,8 @@ impl NodeConfig {
 			self.rpc_port.to_string(),
 			"--listen-addr".into(),
 			format!("/ip4/127.0.0.1/tcp/{}", self.p2p_port),
+			"--overlay-listen".into(),
+			format!("/ip4/127.0.0.1/tcp/{}", self.overlay_port),
 			"--no-prometheus".into(),
 			"--no-telemetry".into(),
 			"--no-mdns".into(),
@@ -263,6 +268,10 @@ impl Drop for Node {
 /// Charlie form group 0, Dave, Eve and Ferdie group 1.
 pub const LOCAL_NAMES: [&str; 6] = ["alice", "bob", "charlie", "dave", "eve", "ferdie"];
 
+/// The overlay port of the local network's first node (the genesis registers the next ones
+/// for the others).
+pub const LOCAL_OVERLAY_PORT: u16 = shoal_runtime::genesis_config_presets::LOCAL_OVERLAY_PORT;
+
 /// The six-validator local network (see [`LOCAL_NAMES`]) on loopback.
 pub struct LocalNetwork {
 	/// The nodes, Alice first.
@@ -286,6 +295,10 @@ impl LocalNetwork {
 		let mut bootnode = String::new();
 		for (index, name) in LOCAL_NAMES.into_iter().enumerate() {
 			let mut config = NodeConfig::new(name, "local", dir.path().join(name));
+			// The overlay address the local chain's genesis registers for this node; a
+			// local network started by scripts/local-network.sh at the same time would
+			// clash here.
+			config.overlay_port = LOCAL_OVERLAY_PORT + index as u16;
 			config.extra.push(format!("--{name}"));
 			config.extra.extend(["--node-key".into(), network_key(index)]);
 			if index == 0 {

@@ -1,0 +1,251 @@
+//! The worker against a fake chain and a real overlay client on loopback: it stores only
+//! its own shards of files on chain, serves them only to the signed owner, confirms what it
+//! holds in full with a signature that verifies, deletes what the chain dropped, and keeps
+//! its quota.
+
+use std::{
+	collections::BTreeMap,
+	sync::{Arc, Mutex},
+	time::Duration,
+};
+
+use codec::Encode;
+use libp2p::{Multiaddr, PeerId};
+use shoal_codec::{fuzzing::reference_upload, MasterKey};
+use shoal_overlay::{
+	behaviour::Limits,
+	client::Client,
+	messages::{GetRequest, HaveRequest, PutRequest, Refusal},
+};
+use shoal_primitives::{
+	chain::{
+		duty_message, shard_held_by, FileStatus, NodeInfo, NodeSignature, NodeStatus, Placement, ShardConfirmation,
+		SlotRef, PLACEMENT_VERSION,
+	},
+	runtime_api::NodeFiles,
+	CodingParams, FileId, Hash,
+};
+use sp_core::{ed25519, sr25519, Pair};
+use sp_runtime::AccountId32;
+use tokio::sync::mpsc;
+
+use crate::{
+	chain::{ChainView, File, Node},
+	keypair_from_seed, Config, Worker,
+};
+
+const GENESIS: Hash = [3; 32];
+const SLOT: SlotRef = SlotRef { group: 0, slot: 1 };
+
+#[derive(Default)]
+struct FakeChain {
+	files: Mutex<BTreeMap<FileId, File>>,
+	node: Mutex<Option<Node>>,
+	confirmations: Mutex<Vec<(ShardConfirmation<u32>, NodeSignature)>>,
+}
+
+impl ChainView for FakeChain {
+	fn genesis(&self) -> Hash {
+		GENESIS
+	}
+	fn best_number(&self) -> u32 {
+		10
+	}
+	fn file(&self, file_id: &FileId) -> Result<Option<File>, String> {
+		Ok(self.files.lock().unwrap().get(file_id).cloned())
+	}
+	fn node(&self, _node: &[u8; 32]) -> Result<Option<Node>, String> {
+		Ok(self.node.lock().unwrap().clone())
+	}
+	fn slots_per_group(&self) -> Result<u16, String> {
+		Ok(3)
+	}
+	fn node_files(&self, _node: &[u8; 32], _from: u32, _limit: u32) -> Result<NodeFiles, String> {
+		Ok(NodeFiles::default())
+	}
+	fn submit_confirmation(&self, duty: ShardConfirmation<u32>, signature: NodeSignature) -> Result<(), String> {
+		self.confirmations.lock().unwrap().push((duty, signature));
+		Ok(())
+	}
+}
+
+struct Upload {
+	file_id: FileId,
+	file: File,
+	segments: Vec<Vec<Vec<u8>>>,
+}
+
+/// A real encoded file owned by `owner`, placed in groups 0 and 1.
+fn upload(owner: &sr25519::Pair, salt: u8, size: usize) -> Upload {
+	let params = CodingParams { data_shards: 2, total_shards: 6, segment_size: 1500, chunk_size: 1024, ..Default::default() };
+	let key = MasterKey::from_mnemonic("abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about", "")
+		.unwrap()
+		.file_key(0)
+		.unwrap();
+	let owner_account = AccountId32::from(owner.public().0);
+	let plain: Vec<u8> = (0..size).map(|i| (i * 31 % 251) as u8).collect();
+	let reference = reference_upload(params, key, 0, &owner_account.encode(), [salt; 32], plain).unwrap();
+	let file_id = reference.record.file_id(&owner_account.encode());
+	let file = File {
+		owner: owner_account,
+		record: reference.record.clone(),
+		placement: Placement { primary: 0, secondary: 1, seed: [salt; 32], version: PLACEMENT_VERSION },
+		status: FileStatus::Uploading { deadline: 100 },
+		stored_at: 1,
+		expires_at: 1000,
+		deposit: 0,
+		confirmed: 0,
+	};
+	Upload { file_id, file, segments: reference.segments }
+}
+
+fn ours(file: &File) -> u8 {
+	shard_held_by(&file.placement, &file.record.params, 3, SLOT).unwrap().unwrap()
+}
+
+fn free_port() -> u16 {
+	std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+fn signed_get(owner: &sr25519::Pair, client: &PeerId, file_id: FileId, segment: u32, shard: u8) -> GetRequest {
+	let issued_at = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
+	let message = GetRequest::message(&GENESIS, &client.to_bytes(), &file_id, segment, shard, issued_at);
+	GetRequest {
+		file_id,
+		segment,
+		shard_index: shard,
+		reader: owner.public().0,
+		issued_at,
+		signature: owner.sign(&message).0,
+	}
+}
+
+async fn wait_for(what: &str, mut check: impl FnMut() -> bool) {
+	for _ in 0..100 {
+		if check() {
+			return;
+		}
+		tokio::time::sleep(Duration::from_millis(100)).await;
+	}
+	panic!("timed out waiting for {what}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_worker_stores_serves_confirms_and_deletes_only_what_it_should() {
+	let owner = sr25519::Pair::from_seed(&[1; 32]);
+	let stranger = sr25519::Pair::from_seed(&[2; 32]);
+	let node_seed = [5u8; 32];
+	let node_key = ed25519::Pair::from_seed(&node_seed);
+	let chain = Arc::new(FakeChain::default());
+	*chain.node.lock().unwrap() = Some(NodeInfo {
+		operator: AccountId32::from([9; 32]),
+		bond: 0,
+		addresses: Default::default(),
+		declared_disk: 0,
+		validate: false,
+		slot: Some(SLOT),
+		status: NodeStatus::Active,
+		registered_at: 0,
+	});
+	let stored = upload(&owner, 1, 4000);
+	chain.files.lock().unwrap().insert(stored.file_id, stored.file.clone());
+
+	let dir = tempfile::tempdir().unwrap();
+	let port = free_port();
+	let address: Multiaddr = format!("/ip4/127.0.0.1/tcp/{port}").parse().unwrap();
+	let mut config = Config::new(dir.path().to_path_buf(), 20_000);
+	config.listen = vec![address.clone()];
+	let keypair = keypair_from_seed(node_seed).unwrap();
+	let node_peer = keypair.public().to_peer_id();
+	let worker = Worker::new(config, keypair, chain.clone(), None).unwrap();
+	let (blocks, block_stream) = mpsc::unbounded_channel::<u32>();
+	let (_stop, stopped) = tokio::sync::oneshot::channel::<()>();
+	tokio::spawn(worker.run(tokio_stream(block_stream), async move {
+		let _ = stopped.await;
+	}));
+
+	let client = Client::start(&GENESIS, Limits::default(), 16).unwrap();
+	let at = vec![address];
+	let index = ours(&stored.file);
+	// The listener may need a moment: retry the first put until it answers.
+	let mut first = None;
+	for _ in 0..50 {
+		match client.put(node_peer, at.clone(), PutRequest { shard: stored.segments[0][usize::from(index)].clone() }).await {
+			Ok(response) => {
+				first = Some(response);
+				break;
+			},
+			Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
+		}
+	}
+	assert_eq!(first, Some(Ok(())), "our shard of segment 0 must be accepted");
+	for segment in 1..stored.segments.len() {
+		let shard = stored.segments[segment][usize::from(index)].clone();
+		assert_eq!(client.put(node_peer, at.clone(), PutRequest { shard }).await.unwrap(), Ok(()));
+	}
+
+	// Refusals, by name.
+	let other = (index + 1) % 6;
+	let not_ours = PutRequest { shard: stored.segments[0][usize::from(other)].clone() };
+	assert_eq!(client.put(node_peer, at.clone(), not_ours).await.unwrap(), Err(Refusal::NotYourShard(other)));
+	let mut tampered = stored.segments[1][usize::from(index)].clone();
+	let last = tampered.len() - 1;
+	tampered[last] ^= 1;
+	assert!(matches!(client.put(node_peer, at.clone(), PutRequest { shard: tampered }).await.unwrap(), Err(Refusal::Malformed(_))));
+	let unknown = upload(&owner, 2, 1000);
+	let unknown_shard = PutRequest { shard: unknown.segments[0][usize::from(ours(&unknown.file))].clone() };
+	assert_eq!(client.put(node_peer, at.clone(), unknown_shard).await.unwrap(), Err(Refusal::UnknownFile));
+
+	// Have, and get: only the owner, signed for this client.
+	let holding = client.have(node_peer, at.clone(), HaveRequest { file_id: stored.file_id }).await.unwrap().unwrap();
+	assert_eq!((holding.shard_index, holding.segments_stored), (index, stored.segments.len() as u32));
+	let by_owner = signed_get(&owner, &client.peer_id(), stored.file_id, 2, index);
+	assert_eq!(client.get(node_peer, at.clone(), by_owner).await.unwrap(), Ok(stored.segments[2][usize::from(index)].clone()));
+	let by_stranger = signed_get(&stranger, &client.peer_id(), stored.file_id, 2, index);
+	assert_eq!(client.get(node_peer, at.clone(), by_stranger).await.unwrap(), Err(Refusal::NotAuthorized));
+	let for_someone_else = signed_get(&owner, &PeerId::random(), stored.file_id, 2, index);
+	assert_eq!(client.get(node_peer, at.clone(), for_someone_else).await.unwrap(), Err(Refusal::NotAuthorized));
+
+	// A new best block: the file is held in full, so it is confirmed with a valid signature.
+	blocks.send(7).unwrap();
+	wait_for("a confirmation", || !chain.confirmations.lock().unwrap().is_empty()).await;
+	let (duty, signature) = chain.confirmations.lock().unwrap()[0].clone();
+	assert_eq!(duty.files.as_slice(), &[stored.file_id]);
+	assert_eq!((duty.slot, duty.signed_at, duty.node), (SLOT, 7, node_key.public().0));
+	let message = duty_message(&GENESIS, &duty);
+	assert!(ed25519::Pair::verify(&ed25519::Signature::from_raw(signature), &message, &node_key.public()));
+
+	// The quota (20 000 bytes) refuses a file that would pass it, and keeps the first.
+	let big = upload(&owner, 3, 60_000);
+	chain.files.lock().unwrap().insert(big.file_id, big.file.clone());
+	let big_index = ours(&big.file);
+	let mut refused = false;
+	for segment in &big.segments {
+		match client.put(node_peer, at.clone(), PutRequest { shard: segment[usize::from(big_index)].clone() }).await.unwrap() {
+			Err(Refusal::QuotaFull) => refused = true,
+			other => assert_eq!(other, Ok(())),
+		}
+	}
+	assert!(refused, "the quota never refused");
+	let again = signed_get(&owner, &client.peer_id(), stored.file_id, 0, index);
+	assert!(client.get(node_peer, at.clone(), again).await.unwrap().is_ok());
+
+	// The chain drops the first file: its shards leave the disk at the next blocks.
+	chain.files.lock().unwrap().remove(&stored.file_id);
+	let folder = dir.path().join("shards").join(stored.file_id.iter().map(|b| format!("{b:02x}")).collect::<String>());
+	assert!(folder.exists());
+	for number in 8..20 {
+		blocks.send(number).unwrap();
+		tokio::time::sleep(Duration::from_millis(50)).await;
+		if !folder.exists() {
+			break;
+		}
+	}
+	assert!(!folder.exists(), "the shards of a removed file stayed on disk");
+}
+
+/// An unbounded receiver as a `Stream`.
+fn tokio_stream<T: Send + 'static>(mut receiver: mpsc::UnboundedReceiver<T>) -> impl futures::Stream<Item = T> + Unpin {
+	Box::pin(futures::stream::poll_fn(move |cx| receiver.poll_recv(cx)))
+}
+
