@@ -132,4 +132,11 @@ Shoal local network is running: 6 validators and storage nodes on loopback, in t
   Logs:                      $NET_DIR/<name>.log
   Stop:                      scripts/local-network.sh stop     (purge: also delete the chain data)
 
+Store and fetch a file (the shoal client is in $CARGO_TARGET_DIR/release):
+
+  $CARGO_TARGET_DIR/release/shoal keys new --print     # your mnemonic, in ~/.config/shoal/mnemonic
+  scripts/fund.sh                                      # Alice sends your account 1000 SHOAL
+  $CARGO_TARGET_DIR/release/shoal put README.md        # prints the file id
+  $CARGO_TARGET_DIR/release/shoal get <file id> -o /tmp/README.md
+
 EOT

@@ -46,7 +46,10 @@ if [ "$*" = "--workspace" ]; then
 		--features runtime-benchmarks benchmarking
 	gate "clippy" env SKIP_WASM_BUILD=1 cargo clippy --release --locked --workspace --all-targets \
 		--manifest-path "$ROOT/Cargo.toml" -- -D warnings
-	gate "primitives build no_std for the runtime's WASM target" cargo build --release --locked \
+	# `--cfg substrate_runtime` is what the runtime's WASM build passes: sp-io then leaves out
+	# its native-only C dependencies (secp256k1-sys would need clang for a WASM target).
+	gate "primitives build no_std for the runtime's WASM target" \
+		env CARGO_TARGET_WASM32V1_NONE_RUSTFLAGS="--cfg substrate_runtime" cargo build --release --locked \
 		--manifest-path "$ROOT/Cargo.toml" -p shoal-primitives --no-default-features --features runtime-api \
 		--target wasm32v1-none
 	gate "benches compile" cargo bench --locked --no-run --manifest-path "$ROOT/Cargo.toml" \

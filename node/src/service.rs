@@ -390,8 +390,11 @@ fn start_storage_worker(
 ) -> Result<(), ServiceError> {
 	use futures::StreamExt;
 	use sc_client_api::BlockchainEvents;
-	let seed = crate::storage_key::node_key(&keystore.keystore())
-		.and_then(|public| crate::storage_key::node_seed(&config.keystore, &public));
+	let seed = crate::storage_key::node_key(&keystore.keystore()).and_then(|public| {
+		crate::storage_key::node_seed(&config.keystore, &public).or_else(|| {
+			config.dev_key_seed.as_deref().and_then(|dev| crate::storage_key::dev_node_seed(dev, &public))
+		})
+	});
 	let Some(seed) = seed else {
 		log::warn!(
 			target: shoal_worker::LOG_TARGET,

@@ -75,6 +75,14 @@ pub fn node_key(keystore: &KeystorePtr) -> Option<sp_core::ed25519::Public> {
 	keystore.ed25519_public_keys(NODE_KEY_TYPE).into_iter().next()
 }
 
+/// The seed of the dev node key `{dev_seed}//stash` if it is `public` (dev keys live in
+/// the keystore's memory, not in a file `node_seed` could read).
+pub fn dev_node_seed(dev_seed: &str, public: &sp_core::ed25519::Public) -> Option<[u8; 32]> {
+	use sp_core::Pair as _;
+	let pair = sp_core::ed25519::Pair::from_string(&format!("{dev_seed}//stash"), None).ok()?;
+	(pair.public() == *public).then(|| pair.seed())
+}
+
 /// Insert the dev node key `{seed}//stash` (for `--alice` and friends) unless a node key
 /// exists.
 pub fn insert_dev_key(keystore: &KeystorePtr, seed: &str) -> Result<(), String> {

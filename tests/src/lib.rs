@@ -50,6 +50,16 @@ pub fn node_binary() -> PathBuf {
 	binary
 }
 
+/// Path of the `shoal` client binary under test: `$SHOAL_BIN`, or `shoal` beside the node.
+pub fn shoal_binary() -> PathBuf {
+	if let Ok(path) = std::env::var("SHOAL_BIN") {
+		return PathBuf::from(path);
+	}
+	let binary = node_binary().with_file_name("shoal");
+	assert!(binary.exists(), "{} is missing: build the workspace first (scripts/test.sh does)", binary.display());
+	binary
+}
+
 /// A free TCP port on 127.0.0.1. The port is released before the node binds it; the
 /// window for a clash is tiny and a clash shows up as a clear start-up failure.
 pub fn free_port() -> u16 {

@@ -1,0 +1,242 @@
+//! The chain, through subxt: static code generated from `client/metadata/shoal.scale`.
+//!
+//! Values the runtime returns in our own formats (file records, placements, nodes) are
+//! re-read as the `shoal-primitives` types by their SCALE bytes, so the client works with
+//! the same types as the codec and the worker; a mismatch is a decode error, not a silent
+//! misreading.
+
+use shoal_primitives::{
+	chain::{FileInfo, GroupId, NodeId, NodeInfo},
+	runtime_api::Holder,
+	FileId, FileRecord,
+};
+use subxt::{OnlineClient, PolkadotConfig};
+use subxt_signer::sr25519::Keypair;
+
+use crate::ClientError;
+
+/// Code generated from the runtime's metadata. Our own types are substituted by the
+/// `shoal-primitives` definitions (wrapped in `Static`, which encodes them by SCALE), so
+/// the client, the codec and the worker share one definition of each.
+#[subxt::subxt(
+	runtime_metadata_path = "metadata/shoal.scale",
+	substitute_type(
+		path = "shoal_primitives::record::FileRecord",
+		with = "::subxt::utils::Static<::shoal_primitives::FileRecord>"
+	),
+	substitute_type(path = "shoal_primitives::chain::FileInfo<A, B, C>", with = "::subxt::utils::Static<crate::chain::File>"),
+	substitute_type(path = "shoal_primitives::chain::NodeInfo<A, B, C>", with = "::subxt::utils::Static<crate::chain::Node>"),
+	substitute_type(
+		path = "shoal_primitives::runtime_api::Holder",
+		with = "::subxt::utils::Static<::shoal_primitives::runtime_api::Holder>"
+	),
+	substitute_type(
+		path = "shoal_primitives::chain::SlotRef",
+		with = "::subxt::utils::Static<::shoal_primitives::chain::SlotRef>"
+	)
+)]
+pub mod runtime {}
+
+/// A file as the client reads it.
+pub type File = FileInfo<[u8; 32], u128, u32>;
+/// A node as the client reads it.
+pub type Node = NodeInfo<[u8; 32], u128, u32>;
+
+/// What `store_file` told us.
+#[derive(Clone, Debug)]
+pub struct Stored {
+	/// The primary group.
+	pub primary: GroupId,
+	/// The secondary group.
+	pub secondary: GroupId,
+	/// The placement seed.
+	pub seed: [u8; 32],
+	/// The block the file must be live by.
+	pub upload_deadline: u32,
+	/// The block it expires at.
+	pub expires_at: u32,
+	/// The fee paid.
+	pub fee: u128,
+}
+
+/// A connection to one node.
+pub struct Chain {
+	api: OnlineClient<PolkadotConfig>,
+}
+
+impl Chain {
+	/// Connect to the node at `url`.
+	pub async fn connect(url: &str) -> Result<Chain, ClientError> {
+		let api = OnlineClient::<PolkadotConfig>::from_url(url)
+			.await
+			.map_err(|e| ClientError::NoNode { url: url.to_string(), reason: e.to_string() })?;
+		Ok(Chain { api })
+	}
+
+	/// The chain's genesis hash.
+	pub fn genesis(&self) -> [u8; 32] {
+		self.api.genesis_hash().0
+	}
+
+	async fn at(&self) -> Result<subxt::client::OnlineClientAtBlock<PolkadotConfig>, ClientError> {
+		self.api.at_current_block().await.map_err(ClientError::chain)
+	}
+
+	/// The best block's number.
+	pub async fn best_number(&self) -> Result<u32, ClientError> {
+		Ok(self.at().await?.block_number() as u32)
+	}
+
+	/// The chain's code (`k`, `n`) and slots per group.
+	pub async fn layout(&self) -> Result<(u8, u8, u16), ClientError> {
+		let at = self.at().await?;
+		let layout = at
+			.storage()
+			.try_fetch(runtime::storage().capacity().layout(), ())
+			.await
+			.map_err(ClientError::chain)?
+			.ok_or_else(|| ClientError::Chain("the chain has no group layout, so it stores no files".into()))?
+			.decode()
+			.map_err(ClientError::chain)?;
+		Ok((layout.data_shards, layout.total_shards, layout.slots_per_group))
+	}
+
+	/// A file, through the `ShoalApi` runtime API.
+	pub async fn file(&self, file_id: &FileId) -> Result<Option<File>, ClientError> {
+		let at = self.at().await?;
+		let file = at
+			.runtime_apis()
+			.call(runtime::runtime_apis().shoal_api().file(*file_id))
+			.await
+			.map_err(ClientError::chain)?;
+		Ok(file.map(|f| f.0))
+	}
+
+	/// Who must hold shard `shard` of `segment`.
+	pub async fn holder(&self, file_id: &FileId, segment: u32, shard: u8) -> Result<Option<Holder>, ClientError> {
+		let at = self.at().await?;
+		let holder = at
+			.runtime_apis()
+			.call(runtime::runtime_apis().shoal_api().holder(*file_id, segment, shard))
+			.await
+			.map_err(ClientError::chain)?;
+		Ok(holder.map(|h| h.0))
+	}
+
+	/// A registered node.
+	pub async fn node(&self, node: &NodeId) -> Result<Option<Node>, ClientError> {
+		let at = self.at().await?;
+		let info = at
+			.runtime_apis()
+			.call(runtime::runtime_apis().shoal_api().node(*node))
+			.await
+			.map_err(ClientError::chain)?;
+		Ok(info.map(|n| n.0))
+	}
+
+	/// Every registered node with its slot's bytes.
+	pub async fn nodes(&self) -> Result<Vec<(NodeId, Node, u64)>, ClientError> {
+		let at = self.at().await?;
+		let mut entries = at.storage().iter(runtime::storage().capacity().nodes(), ()).await.map_err(ClientError::chain)?;
+		let mut nodes = Vec::new();
+		while let Some(entry) = entries.next().await {
+			let entry = entry.map_err(ClientError::chain)?;
+			let node: Node = entry.value().decode().map_err(ClientError::chain)?.0;
+			let key = node_key_of(&entry.key_bytes())?;
+			let bytes = match node.slot {
+				Some(slot) => {
+					at.storage()
+						.try_fetch(runtime::storage().capacity().slot_bytes(), (subxt::utils::Static(slot),))
+						.await
+						.map_err(ClientError::chain)?
+						.map(|v| v.decode())
+						.transpose()
+						.map_err(ClientError::chain)?
+						.unwrap_or(0)
+				},
+				None => 0,
+			};
+			nodes.push((key, node, bytes));
+		}
+		Ok(nodes)
+	}
+
+	/// Every file `owner` stored (reads every file record: fine for a test network; an
+	/// owner index on chain would make it proportional to the owner's files).
+	pub async fn files_of(&self, owner: &[u8; 32]) -> Result<Vec<(FileId, File)>, ClientError> {
+		let at = self.at().await?;
+		let mut entries = at.storage().iter(runtime::storage().storage().files(), ()).await.map_err(ClientError::chain)?;
+		let mut files = Vec::new();
+		while let Some(entry) = entries.next().await {
+			let entry = entry.map_err(ClientError::chain)?;
+			let file: File = entry.value().decode().map_err(ClientError::chain)?.0;
+			if &file.owner == owner {
+				let key = node_key_of(&entry.key_bytes())?;
+				files.push((key, file));
+			}
+		}
+		Ok(files)
+	}
+
+	/// Submit `store_file` and wait for its block to be final: the placement is read from
+	/// the `FileStored` event of a finalized block, so a reorg cannot change it afterwards.
+	pub async fn store_file(
+		&self,
+		signer: &Keypair,
+		file_id: FileId,
+		record: &FileRecord,
+		periods: u32,
+	) -> Result<Stored, ClientError> {
+		let call = runtime::transactions().storage().store_file(file_id, subxt::utils::Static(record.clone()), periods);
+		let events = self.submit(&call, signer).await?;
+		let stored = events
+			.find_first::<runtime::storage::events::FileStored>()
+			.ok_or_else(|| ClientError::Chain("store_file succeeded without a FileStored event".into()))?
+			.map_err(ClientError::chain)?;
+		Ok(Stored {
+			primary: stored.primary,
+			secondary: stored.secondary,
+			seed: stored.seed,
+			upload_deadline: stored.upload_deadline,
+			expires_at: stored.expires_at,
+			fee: stored.fee,
+		})
+	}
+
+	/// Extend a file by `periods` days; returns the new expiry block.
+	pub async fn renew(&self, signer: &Keypair, file_id: FileId, periods: u32) -> Result<u32, ClientError> {
+		let events = self.submit(&runtime::transactions().storage().renew(file_id, periods), signer).await?;
+		let renewed = events
+			.find_first::<runtime::storage::events::FileRenewed>()
+			.ok_or_else(|| ClientError::Chain("renew succeeded without a FileRenewed event".into()))?
+			.map_err(ClientError::chain)?;
+		Ok(renewed.expires_at)
+	}
+
+	/// Delete a file.
+	pub async fn delete(&self, signer: &Keypair, file_id: FileId) -> Result<(), ClientError> {
+		self.submit(&runtime::transactions().storage().delete_file(file_id), signer).await.map(drop)
+	}
+
+	async fn submit<Call: subxt::transactions::Payload>(
+		&self,
+		call: &Call,
+		signer: &Keypair,
+	) -> Result<subxt::extrinsics::ExtrinsicEvents<PolkadotConfig>, ClientError> {
+		let at = self.at().await?;
+		at.transactions()
+			.sign_and_submit_then_watch_default(call, signer)
+			.await
+			.map_err(ClientError::chain)?
+			.wait_for_finalized_success()
+			.await
+			.map_err(ClientError::chain)
+	}
+}
+
+/// The 32-byte key at the end of a `Blake2_128Concat` storage key.
+fn node_key_of(key: &[u8]) -> Result<[u8; 32], ClientError> {
+	key.get(key.len().saturating_sub(32)..)
+		.and_then(|tail| tail.try_into().ok())
+		.ok_or_else(|| ClientError::Chain("a storage key shorter than its map key".into()))
+}

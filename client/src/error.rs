@@ -1,0 +1,112 @@
+//! The client's errors, each saying what to do next.
+
+use shoal_codec::CodecError;
+
+/// Everything that can go wrong, with the hint a user needs.
+#[derive(Debug, thiserror::Error)]
+pub enum ClientError {
+	/// No node answers at the URL.
+	#[error("no node at {url} ({reason}) — start the local network with scripts/local-network.sh, or pass --node ws://HOST:PORT")]
+	NoNode {
+		/// The URL tried.
+		url: String,
+		/// What failed.
+		reason: String,
+	},
+	/// No mnemonic file.
+	#[error("no keys at {path} — create them with `shoal keys new` or restore them with `shoal keys restore`")]
+	NoKeys {
+		/// Where the mnemonic was looked for.
+		path: String,
+	},
+	/// The mnemonic is not valid.
+	#[error("the mnemonic is not valid BIP39: {0}")]
+	BadMnemonic(String),
+	/// Keys exist where new ones would be written.
+	#[error("keys already exist at {path}; remove the file first if you really want to replace them (files stored with them become unreadable without the old mnemonic)")]
+	KeysExist {
+		/// Where.
+		path: String,
+	},
+	/// The chain refused or failed a transaction or query.
+	#[error("chain: {0}")]
+	Chain(String),
+	/// The file is not on chain.
+	#[error("no file {file_id} on chain (removed, expired, or never stored) — `shoal ls` lists your files")]
+	NotFound {
+		/// The file id.
+		file_id: String,
+	},
+	/// The file belongs to someone else.
+	#[error("file {file_id} belongs to another account; only its owner can fetch, renew or remove it")]
+	NotOwner {
+		/// The file id.
+		file_id: String,
+	},
+	/// The mnemonic did not store this file.
+	#[error("wrong key: this mnemonic did not store file {file_id} — use the mnemonic it was stored with (`shoal keys restore`)")]
+	WrongKey {
+		/// The file id.
+		file_id: String,
+	},
+	/// Too few holders answered or served.
+	#[error("segment {segment}: only {got} of the {needed} shards needed could be fetched ({detail}) — retry when more holders are up")]
+	NotEnoughShards {
+		/// The segment.
+		segment: u32,
+		/// Shards fetched and valid.
+		got: usize,
+		/// `k`.
+		needed: usize,
+		/// Who failed and why.
+		detail: String,
+	},
+	/// Too few holders took their shards for the file to become live.
+	#[error("only {accepted} of {total} holders took their shards ({detail}); the file cannot go live — retry `shoal put` later (it resumes)")]
+	UploadIncomplete {
+		/// Holders that took every shard.
+		accepted: usize,
+		/// Holders.
+		total: usize,
+		/// Who failed and why.
+		detail: String,
+	},
+	/// The file did not go live before its upload deadline.
+	#[error("file {file_id} was not confirmed live by block {deadline}; the chain removes it and returns the deposit — run `shoal put` again")]
+	NotLive {
+		/// The file id.
+		file_id: String,
+		/// The upload deadline.
+		deadline: u32,
+	},
+	/// Encoding or decoding failed.
+	#[error(transparent)]
+	Codec(#[from] CodecError),
+	/// The overlay failed.
+	#[error("overlay: {0}")]
+	Overlay(String),
+	/// A local file could not be read or written.
+	#[error("{path}: {source}")]
+	Io {
+		/// Which file.
+		path: String,
+		/// What failed.
+		source: std::io::Error,
+	},
+	/// Invalid input on the command line.
+	#[error("{0}")]
+	Usage(String),
+}
+
+impl ClientError {
+	/// An I/O error on `path`.
+	pub fn io(path: impl std::fmt::Display) -> impl FnOnce(std::io::Error) -> ClientError {
+		let path = path.to_string();
+		move |source| ClientError::Io { path, source }
+	}
+
+	/// A chain error from anything that displays.
+	pub fn chain(error: impl std::fmt::Display) -> ClientError {
+		ClientError::Chain(error.to_string())
+	}
+}

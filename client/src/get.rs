@@ -1,0 +1,141 @@
+//! `shoal get`: fetch a file.
+//!
+//! The client reads the file's record and placement from the chain, derives the file key
+//! from the mnemonic and the record's file index (a wrong mnemonic is told "wrong key"
+//! before anything is fetched), asks every holder in both groups at once what it holds, and
+//! fetches each segment's shards from the `k` fastest, asking the next holder whenever one
+//! fails and whenever the hedge delay passes with shards missing: a slow node costs a hedge,
+//! not the tail. Every shard is checked against the file root before it counts. The output
+//! is written to a temporary file beside `OUT` and renamed into place only when complete, so
+//! no partial file ever carries `OUT`'s name.
+
+use std::{
+	collections::BTreeMap,
+	io::Write,
+	path::Path,
+	time::{Duration, Instant},
+};
+
+use serde::Serialize;
+use shoal_codec::{CodecError, FileDecoder};
+use shoal_overlay::{behaviour::Limits, client::Client};
+use shoal_primitives::FileId;
+
+use crate::{chain::Chain, identity::Identity, transfer, ClientError, Progress};
+
+/// What a get did, for `--json`.
+#[derive(Clone, Debug, Serialize)]
+pub struct GetReport {
+	/// The file id, hex.
+	pub file_id: String,
+	/// Plaintext bytes written.
+	pub bytes_returned: u64,
+	/// Shard bytes received (headers included, hedges that won included).
+	pub bytes_fetched: u64,
+	/// Seconds from start to the renamed output.
+	pub seconds: f64,
+	/// Seconds until the first segment was decoded.
+	pub first_byte_seconds: f64,
+	/// For each segment, which holder served which shard index.
+	pub served_by: Vec<BTreeMap<u8, String>>,
+	/// Holders that failed at least once, and why.
+	pub failures: Vec<String>,
+}
+
+/// Fetch `file_id` into `output`.
+pub async fn get(chain: &Chain, identity: &Identity, file_id: FileId, output: &Path, progress: &dyn Progress) -> Result<GetReport, ClientError> {
+	let started = Instant::now();
+	let name = hex::encode(file_id);
+	let file = chain.file(&file_id).await?.ok_or_else(|| ClientError::NotFound { file_id: name.clone() })?;
+	// The key first: another mnemonic is told "wrong key", whoever owns the file.
+	let key = identity.master.file_key(file.record.file_index)?;
+	let decoder = FileDecoder::new(file.record.clone(), &file.owner, &key).map_err(|error| match error {
+		CodecError::WrongKey => ClientError::WrongKey { file_id: name.clone() },
+		other => other.into(),
+	})?;
+	// Holders serve the owner only (readers the owner names would come with an on-chain
+	// list of readers).
+	if file.owner != identity.account() {
+		return Err(ClientError::NotOwner { file_id: name });
+	}
+	let params = file.record.params;
+	let k = usize::from(params.data_shards);
+	let segments = decoder.segment_count();
+	let holders = transfer::holders(chain, &file_id, params.total_shards).await?;
+	let client = Client::start(&chain.genesis(), Limits::default(), 64).map_err(|e| ClientError::Overlay(e.to_string()))?;
+	let ready = transfer::probe(&client, &holders, &file_id, segments).await;
+	let candidates: Vec<_> = ready.iter().map(|(h, _)| h.clone()).collect();
+	// Hedge after three times the fastest probe's round trip, at least 200 ms.
+	let fastest = ready.first().map(|(_, t)| *t).unwrap_or(Duration::from_millis(200));
+	let hedge_after = (fastest * 3).max(Duration::from_millis(200));
+
+	let folder = output.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+	let temporary = folder.join(format!(
+		".{}.shoal-partial",
+		output.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_else(|| "download".into())
+	));
+	let result = async {
+		let mut out = std::fs::File::create(&temporary).map_err(ClientError::io(temporary.display()))?;
+		let mut report = GetReport {
+			file_id: name.clone(),
+			bytes_returned: 0,
+			bytes_fetched: 0,
+			seconds: 0.0,
+			first_byte_seconds: 0.0,
+			served_by: Vec::new(),
+			failures: Vec::new(),
+		};
+		progress.phase("fetching", file.record.size);
+		let genesis = chain.genesis();
+		for segment in 0..segments {
+			let fetched = transfer::fetch_segment(
+				&client,
+				&identity.signer,
+				&genesis,
+				file_id,
+				segment,
+				&candidates,
+				k,
+				hedge_after,
+				|bytes| decoder.check_shard(segment, bytes).is_ok(),
+			)
+			.await;
+			report.bytes_fetched += fetched.bytes;
+			report.failures.extend(fetched.failures.iter().cloned());
+			if fetched.shards.len() < k {
+				return Err(ClientError::NotEnoughShards {
+					segment,
+					got: fetched.shards.len(),
+					needed: k,
+					detail: if fetched.failures.is_empty() {
+						format!("{} of {} holders answered the probe", candidates.len(), holders.len())
+					} else {
+						fetched.failures.join("; ")
+					},
+				});
+			}
+			let plain = decoder.decode_segment(segment, &fetched.shards)?;
+			out.write_all(&plain).map_err(ClientError::io(temporary.display()))?;
+			if segment == 0 {
+				report.first_byte_seconds = started.elapsed().as_secs_f64();
+			}
+			report.bytes_returned += plain.len() as u64;
+			progress.advance(plain.len() as u64);
+			report.served_by.push(fetched.served_by);
+		}
+		out.sync_all().map_err(ClientError::io(temporary.display()))?;
+		Ok(report)
+	}
+	.await;
+	match result {
+		Ok(mut report) => {
+			std::fs::rename(&temporary, output).map_err(ClientError::io(output.display()))?;
+			report.seconds = started.elapsed().as_secs_f64();
+			Ok(report)
+		},
+		Err(error) => {
+			let _ = std::fs::remove_file(&temporary);
+			Err(error)
+		},
+	}
+}

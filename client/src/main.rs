@@ -1,0 +1,282 @@
+//! `shoal`: store, fetch, list, renew and remove files on Shoal. Parses arguments, calls the
+//! `shoal_client` library, prints (a progress bar on a terminal, one JSON object with
+//! `--json`), and exits non-zero with one line saying what to do next on any failure.
+
+use std::{io::IsTerminal, path::PathBuf, time::Duration};
+
+use clap::{Parser, Subcommand};
+use indicatif::{ProgressBar, ProgressStyle};
+use serde_json::json;
+use shoal_client::{chain::Chain, get, identity, identity::Identity, put, ClientError, Progress, Quiet};
+use shoal_primitives::chain::FileStatus;
+
+/// Store and fetch files on Shoal, encrypted on this machine before they leave it.
+#[derive(Debug, Parser)]
+#[command(name = "shoal", version)]
+struct Cli {
+	/// The node to talk to.
+	#[arg(long, global = true, default_value = "ws://127.0.0.1:9944")]
+	node: String,
+	/// The mnemonic file [default: $SHOAL_KEYS, else ~/.config/shoal/mnemonic].
+	#[arg(long, global = true, value_name = "PATH")]
+	keys: Option<PathBuf>,
+	/// Print one JSON object instead of text and progress bars.
+	#[arg(long, global = true)]
+	json: bool,
+	#[command(subcommand)]
+	command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+	/// Create, restore or show your keys (one mnemonic: your account and every file key).
+	#[command(subcommand)]
+	Keys(KeysCommand),
+	/// Encrypt, code and store FILE; prints its file id.
+	Put {
+		/// The file.
+		file: PathBuf,
+		/// Days to store it for.
+		#[arg(long, default_value_t = 30)]
+		days: u32,
+	},
+	/// Fetch FILE_ID into OUT.
+	Get {
+		/// The file id (hex).
+		file_id: String,
+		/// Where to write it.
+		#[arg(short, long)]
+		output: PathBuf,
+	},
+	/// List your files.
+	Ls,
+	/// A file's record, placement, holders and confirmations.
+	Status {
+		/// The file id (hex).
+		file_id: String,
+	},
+	/// Store a file for DAYS more days.
+	Renew {
+		/// The file id (hex).
+		file_id: String,
+		/// Days to add.
+		#[arg(long, default_value_t = 30)]
+		days: u32,
+	},
+	/// Remove a file; its deposit comes back, holders delete its shards.
+	Rm {
+		/// The file id (hex).
+		file_id: String,
+	},
+	/// Storage nodes: groups, slots, used and declared space.
+	Nodes,
+}
+
+#[derive(Debug, Subcommand)]
+enum KeysCommand {
+	/// Create a new mnemonic and save it (readable by you only).
+	New {
+		/// Also print the mnemonic, once: write it down.
+		#[arg(long)]
+		print: bool,
+	},
+	/// Save an existing mnemonic, read from standard input.
+	Restore,
+	/// Show your account.
+	Show,
+}
+
+/// A progress bar on a terminal.
+struct Bar(ProgressBar);
+
+impl Progress for Bar {
+	fn phase(&self, what: &str, total: u64) {
+		self.0.set_length(total);
+		self.0.set_position(0);
+		self.0.set_message(what.to_string());
+	}
+	fn advance(&self, units: u64) {
+		self.0.inc(units);
+	}
+}
+
+fn file_id(text: &str) -> Result<[u8; 32], ClientError> {
+	let bytes = hex::decode(text.trim_start_matches("0x"))
+		.map_err(|_| ClientError::Usage(format!("`{text}` is not a file id (64 hex digits)")))?;
+	bytes.try_into().map_err(|_| ClientError::Usage(format!("`{text}` is not a file id (64 hex digits)")))
+}
+
+#[tokio::main]
+async fn main() {
+	let cli = Cli::parse();
+	let json = cli.json;
+	match run(cli).await {
+		Ok(output) => {
+			if json {
+				println!("{output}");
+			} else if let Some(text) = output.get("text").and_then(|t| t.as_str()) {
+				println!("{text}");
+			}
+		},
+		Err(error) => {
+			if json {
+				println!("{}", json!({ "error": error.to_string() }));
+			} else {
+				eprintln!("error: {error}");
+			}
+			std::process::exit(1);
+		},
+	}
+}
+
+async fn run(cli: Cli) -> Result<serde_json::Value, ClientError> {
+	let keys = cli.keys.clone().unwrap_or_else(identity::default_path);
+	let bar = (!cli.json && std::io::stderr().is_terminal()).then(|| {
+		let bar = ProgressBar::new(0);
+		bar.set_style(
+			ProgressStyle::with_template("{msg:>26} [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec}")
+				.unwrap_or_else(|_| ProgressStyle::default_bar()),
+		);
+		bar.enable_steady_tick(Duration::from_millis(200));
+		Bar(bar)
+	});
+	let progress: &dyn Progress = match &bar {
+		Some(bar) => bar,
+		None => &Quiet,
+	};
+	let output = match cli.command {
+		Command::Keys(KeysCommand::New { print }) => {
+			let identity = Identity::generate()?;
+			identity.save(&keys)?;
+			let mut text = format!("saved a new mnemonic to {}\naccount {}", keys.display(), identity.address());
+			if print {
+				text.push_str(&format!("\nmnemonic (write it down; it is the only way to read your files): {}", identity.phrase()));
+			}
+			json!({ "account": identity.address(), "keys": keys.display().to_string(), "mnemonic": print.then(|| identity.phrase().to_string()), "text": text })
+		},
+		Command::Keys(KeysCommand::Restore) => {
+			let mut phrase = String::new();
+			std::io::stdin().read_line(&mut phrase).map_err(ClientError::io("standard input"))?;
+			let identity = Identity::from_phrase(&phrase)?;
+			identity.save(&keys)?;
+			json!({ "account": identity.address(), "keys": keys.display().to_string(), "text": format!("restored account {}", identity.address()) })
+		},
+		Command::Keys(KeysCommand::Show) => {
+			let identity = Identity::load(&keys)?;
+			json!({ "account": identity.address(), "keys": keys.display().to_string(), "text": format!("account {}", identity.address()) })
+		},
+		Command::Put { file, days } => {
+			let identity = Identity::load(&keys)?;
+			let chain = Chain::connect(&cli.node).await?;
+			let report = put::put(&chain, &identity, &file, days, progress).await?;
+			let mut value = serde_json::to_value(&report).unwrap_or_default();
+			value["text"] = json!(format!("stored {} ({} bytes) as {}", file.display(), report.size, report.file_id));
+			value
+		},
+		Command::Get { file_id: id, output } => {
+			let identity = Identity::load(&keys)?;
+			let chain = Chain::connect(&cli.node).await?;
+			let report = get::get(&chain, &identity, file_id(&id)?, &output, progress).await?;
+			let mut value = serde_json::to_value(&report).unwrap_or_default();
+			value["text"] = json!(format!("wrote {} bytes to {}", report.bytes_returned, output.display()));
+			value
+		},
+		Command::Ls => {
+			let identity = Identity::load(&keys)?;
+			let chain = Chain::connect(&cli.node).await?;
+			let files = chain.files_of(&identity.account()).await?;
+			let rows: Vec<_> = files
+				.iter()
+				.map(|(id, file)| {
+					json!({
+						"file_id": hex::encode(id),
+						"size": file.record.size,
+						"live": matches!(file.status, FileStatus::Live),
+						"expires_at": file.expires_at,
+					})
+				})
+				.collect();
+			let text = files
+				.iter()
+				.map(|(id, file)| {
+					let status = if matches!(file.status, FileStatus::Live) { "live" } else { "uploading" };
+					format!("{}  {:>12} bytes  {status:9}  expires at block {}", hex::encode(id), file.record.size, file.expires_at)
+				})
+				.collect::<Vec<_>>()
+				.join("\n");
+			json!({ "files": rows, "text": if text.is_empty() { "no files".to_string() } else { text } })
+		},
+		Command::Status { file_id: id } => {
+			let chain = Chain::connect(&cli.node).await?;
+			let id = file_id(&id)?;
+			let file = chain.file(&id).await?.ok_or_else(|| ClientError::NotFound { file_id: hex::encode(id) })?;
+			let holders = shoal_client::transfer::holders(&chain, &id, file.record.params.total_shards).await?;
+			let slots: Vec<_> = (0..file.record.params.total_shards)
+				.map(|shard| {
+					let holder = holders.iter().find(|h| h.shard == shard);
+					json!({
+						"shard": shard,
+						"group": if shard < file.record.params.shards_per_group() { file.placement.primary } else { file.placement.secondary },
+						"node": holder.map(|h| h.name()),
+						"addresses": holder.map(|h| h.addresses.iter().map(|a| a.to_string()).collect::<Vec<_>>()),
+						"confirmed": file.confirmed & (1 << shard) != 0,
+					})
+				})
+				.collect();
+			let text = slots
+				.iter()
+				.map(|s| format!("shard {} group {} node {} confirmed {}", s["shard"], s["group"], s["node"].as_str().unwrap_or("(empty slot)"), s["confirmed"]))
+				.collect::<Vec<_>>()
+				.join("\n");
+			json!({
+				"file_id": hex::encode(id),
+				"size": file.record.size,
+				"live": matches!(file.status, FileStatus::Live),
+				"expires_at": file.expires_at,
+				"primary": file.placement.primary,
+				"secondary": file.placement.secondary,
+				"shards": slots,
+				"text": format!("{} bytes, expires at block {}\n{text}", file.record.size, file.expires_at),
+			})
+		},
+		Command::Renew { file_id: id, days } => {
+			let identity = Identity::load(&keys)?;
+			let chain = Chain::connect(&cli.node).await?;
+			let expires_at = chain.renew(&identity.signer, file_id(&id)?, days).await?;
+			json!({ "file_id": id, "expires_at": expires_at, "text": format!("{id} now expires at block {expires_at}") })
+		},
+		Command::Rm { file_id: id } => {
+			let identity = Identity::load(&keys)?;
+			let chain = Chain::connect(&cli.node).await?;
+			chain.delete(&identity.signer, file_id(&id)?).await?;
+			json!({ "file_id": id, "removed": true, "text": format!("removed {id}; its holders delete the shards") })
+		},
+		Command::Nodes => {
+			let chain = Chain::connect(&cli.node).await?;
+			let nodes = chain.nodes().await?;
+			let rows: Vec<_> = nodes
+				.iter()
+				.map(|(key, node, used)| {
+					json!({
+						"node": format!("0x{}", hex::encode(key)),
+						"group": node.slot.map(|s| s.group),
+						"slot": node.slot.map(|s| s.slot),
+						"used_bytes": used,
+						"declared_bytes": node.declared_disk,
+						"validates": node.validate,
+					})
+				})
+				.collect();
+			let text = rows
+				.iter()
+				.map(|r| format!("{} group {} slot {} used {} of {} bytes", r["node"].as_str().unwrap_or(""), r["group"], r["slot"], r["used_bytes"], r["declared_bytes"]))
+				.collect::<Vec<_>>()
+				.join("\n");
+			json!({ "nodes": rows, "text": text })
+		},
+	};
+	if let Some(bar) = bar {
+		bar.0.finish_and_clear();
+	}
+	Ok(output)
+}

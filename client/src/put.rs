@@ -1,0 +1,235 @@
+//! `shoal put`: store a file.
+//!
+//! 1. **Commit** (first pass over the file): encrypt, code and hash every segment, keeping
+//!    only segment roots, to learn the file root that `store_file` records. A new upload
+//!    draws its salt and a random file index; an upload found in the [`journal`] resumes
+//!    with its recorded salt and index, and refuses if the file no longer has the recorded
+//!    root.
+//! 2. **Record**: `store_file`, waiting for its block to be final (the placement then cannot
+//!    change under a reorg); skipped if a resumed upload's record is already on chain.
+//! 3. **Push** (second pass): encode again and send each segment's `n` shards to their
+//!    holders in parallel, at most two segments in memory; a holder that keeps failing is
+//!    given up on, as long as each group keeps `k` that took everything.
+//! 4. **Live**: wait until enough holders confirmed on chain, then forget the journal entry.
+//!
+//! Memory is bounded whatever the file size: the codec's pipeline holds `threads` segments,
+//! and the push holds two more.
+
+use std::{
+	collections::BTreeMap,
+	path::Path,
+	time::{Duration, Instant},
+};
+
+use rand::Rng;
+use serde::Serialize;
+use shoal_codec::{pipeline::EncodedSegment, CodingParams, FileEncoder};
+use shoal_overlay::{behaviour::Limits, client::Client};
+use shoal_primitives::{chain::FileStatus, FileId};
+
+use crate::{
+	chain::Chain,
+	identity::Identity,
+	journal,
+	transfer::{self, Holder},
+	ClientError, Progress,
+};
+
+/// What a put did, for `--json`.
+#[derive(Clone, Debug, Serialize)]
+pub struct PutReport {
+	/// The file id, hex.
+	pub file_id: String,
+	/// Plaintext bytes.
+	pub size: u64,
+	/// Seconds from start to live.
+	pub seconds: f64,
+	/// Whether an interrupted upload was resumed.
+	pub resumed: bool,
+	/// Block the file expires at.
+	pub expires_at: u32,
+	/// Shard bytes sent.
+	pub bytes_sent: u64,
+	/// Holders that took every shard, by shard index.
+	pub holders: BTreeMap<u8, String>,
+}
+
+/// Store the file at `source` for `days` days.
+pub async fn put(chain: &Chain, identity: &Identity, source: &Path, days: u32, progress: &dyn Progress) -> Result<PutReport, ClientError> {
+	let started = Instant::now();
+	let source = source.canonicalize().map_err(ClientError::io(source.display()))?;
+	let size = std::fs::metadata(&source).map_err(ClientError::io(source.display()))?.len();
+	let owner = identity.account();
+	let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2).min(4);
+
+	// 1. Commit: new, or resumed from the journal.
+	let entry = journal::load(&source)?;
+	let resumed = entry.is_some();
+	let encoder = match &entry {
+		Some(entry) => {
+			let record = entry.record()?;
+			let key = identity.master.file_key(record.file_index)?;
+			FileEncoder::resume(&record, &key, &owner)?
+		},
+		None => {
+			let (k, n, _) = chain.layout().await?;
+			let params = CodingParams { data_shards: k, total_shards: n, ..CodingParams::default() };
+			let index = rand::thread_rng().gen_range(0..1u32 << 31);
+			let key = identity.master.file_key(index)?;
+			FileEncoder::new(params, &key, index, &owner, size)?
+		},
+	};
+	progress.phase("committing", size);
+	let commitment = {
+		let reader = open(&source)?;
+		let reader = CountingReader { inner: reader, progress };
+		encoder.commit(reader, threads).map_err(|error| match error {
+			shoal_codec::CodecError::FileChanged { .. } => ClientError::Usage(format!(
+				"{} changed since its upload was interrupted; delete {} to store it as a new file",
+				source.display(),
+				journal::entry_path(&source).display()
+			)),
+			other => other.into(),
+		})?
+	};
+	let file_id = commitment.file_id();
+	let record = commitment.record().clone();
+	if !resumed {
+		journal::save(&source, &journal::Entry::new(&source, &file_id, &record, days))?;
+	}
+
+	// 2. Record, unless a resumed upload got that far.
+	progress.phase("recording on chain", 1);
+	let on_chain = chain.file(&file_id).await?;
+	let expires_at = match on_chain {
+		Some(file) => file.expires_at,
+		None => chain.store_file(&identity.signer, file_id, &record, days).await?.expires_at,
+	};
+	progress.advance(1);
+
+	// 3. Push.
+	let n = record.params.total_shards;
+	let holders = transfer::holders(chain, &file_id, n).await?;
+	let client = Client::start(&chain.genesis(), Limits::default(), 64).map_err(|e| ClientError::Overlay(e.to_string()))?;
+	progress.phase("pushing shards", record.params.stored_bytes(size).unwrap_or(0));
+	let (sent, failed) = push_all(&encoder, &commitment, &source, &client, &holders, threads, progress).await?;
+	let k = usize::from(record.params.data_shards);
+	let half = record.params.shards_per_group();
+	let took = |range: std::ops::Range<u8>| holders.iter().filter(|h| range.contains(&h.shard) && !failed.contains_key(&h.shard)).count();
+	if took(0..half) < k || took(half..n) < k {
+		let detail = failed.iter().map(|(shard, why)| format!("shard {shard}: {why}")).collect::<Vec<_>>().join("; ");
+		return Err(ClientError::UploadIncomplete { accepted: holders.len() - failed.len(), total: usize::from(n), detail });
+	}
+
+	// 4. Live.
+	progress.phase("waiting for confirmations", 1);
+	wait_live(chain, &file_id).await?;
+	progress.advance(1);
+	journal::remove(&source)?;
+	Ok(PutReport {
+		file_id: hex::encode(file_id),
+		size,
+		seconds: started.elapsed().as_secs_f64(),
+		resumed,
+		expires_at,
+		bytes_sent: sent,
+		holders: holders.iter().filter(|h| !failed.contains_key(&h.shard)).map(|h| (h.shard, h.name())).collect(),
+	})
+}
+
+fn open(path: &Path) -> Result<std::io::BufReader<std::fs::File>, ClientError> {
+	std::fs::File::open(path).map(|f| std::io::BufReader::with_capacity(1 << 20, f)).map_err(ClientError::io(path.display()))
+}
+
+/// A reader that reports bytes read as progress.
+struct CountingReader<'a, R> {
+	inner: R,
+	progress: &'a dyn Progress,
+}
+
+impl<R: std::io::Read> std::io::Read for CountingReader<'_, R> {
+	fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+		let read = self.inner.read(buf)?;
+		self.progress.advance(read as u64);
+		Ok(read)
+	}
+}
+
+/// Encode the file again and push every shard; returns the bytes sent and, by shard index,
+/// the holders given up on.
+async fn push_all(
+	encoder: &FileEncoder,
+	commitment: &shoal_codec::Commitment,
+	source: &Path,
+	client: &Client,
+	holders: &[Holder],
+	threads: usize,
+	progress: &dyn Progress,
+) -> Result<(u64, BTreeMap<u8, String>), ClientError> {
+	let by_shard: BTreeMap<u8, &Holder> = holders.iter().map(|h| (h.shard, h)).collect();
+	let (segments_tx, mut segments_rx) = tokio::sync::mpsc::channel::<EncodedSegment>(2);
+	let reader = open(source)?;
+	let mut failed: BTreeMap<u8, String> = BTreeMap::new();
+	for index in 0..encoder.params().total_shards {
+		if !by_shard.contains_key(&index) {
+			failed.insert(index, "no node in its slot".into());
+		}
+	}
+	// The encoder runs on its own threads and hands segments over a two-slot channel;
+	// this thread pushes them. `block_in_place` lets it wait on the async pushes while the
+	// scope keeps the borrowed encoder alive.
+	let encoding = tokio::task::block_in_place(|| std::thread::scope(|scope| {
+		let encode = scope.spawn(move || {
+			encoder.encode(commitment, reader, threads, |segment| {
+				segments_tx.blocking_send(segment).map_err(|_| shoal_codec::CodecError::Io(std::io::ErrorKind::BrokenPipe.into()))
+			})
+		});
+		let pushing = tokio::runtime::Handle::current().block_on(async {
+			let mut sent = 0u64;
+			while let Some(segment) = segments_rx.recv().await {
+				let pushes = segment.shards.iter().filter_map(|shard| {
+					let index = shard.header.shard_index;
+					let holder = by_shard.get(&index)?;
+					if failed.contains_key(&index) {
+						return None;
+					}
+					let bytes = shard.to_bytes();
+					let len = bytes.len() as u64;
+					Some(async move { (index, len, transfer::push(client, holder, bytes).await) })
+				});
+				for (index, len, outcome) in futures::future::join_all(pushes).await {
+					match outcome {
+						Ok(()) => {
+							sent += len;
+							progress.advance(len);
+						},
+						Err(why) => {
+							failed.insert(index, why);
+						},
+					}
+				}
+			}
+			(sent, failed)
+		});
+		(encode.join(), pushing)
+	}));
+	let (encoded, pushed) = encoding;
+	encoded.map_err(|_| ClientError::Usage("the encoder panicked".into()))??;
+	Ok(pushed)
+}
+
+/// Wait until `file_id` is live, or fail once its upload deadline has passed.
+pub async fn wait_live(chain: &Chain, file_id: &FileId) -> Result<(), ClientError> {
+	loop {
+		let file = chain.file(file_id).await?.ok_or_else(|| ClientError::NotFound { file_id: hex::encode(file_id) })?;
+		match file.status {
+			FileStatus::Live => return Ok(()),
+			FileStatus::Uploading { deadline } => {
+				if chain.best_number().await? > deadline {
+					return Err(ClientError::NotLive { file_id: hex::encode(file_id), deadline });
+				}
+			},
+		}
+		tokio::time::sleep(Duration::from_millis(500)).await;
+	}
+}

@@ -1,0 +1,192 @@
+//! Moving shards: who holds what (from the chain), pushing a segment's shards to their
+//! holders, and fetching a segment's shards from the first holders to answer, with hedging.
+
+use std::{
+	collections::BTreeMap,
+	time::{Duration, Instant, SystemTime},
+};
+
+use futures::{stream::FuturesUnordered, StreamExt};
+use libp2p::{Multiaddr, PeerId};
+use shoal_overlay::{
+	client::Client,
+	messages::{GetRequest, HaveRequest, PutRequest, Refusal},
+};
+use shoal_primitives::{chain::NodeId, FileId};
+use subxt_signer::sr25519::Keypair;
+
+use crate::{chain::Chain, ClientError};
+
+/// One holder of a file: the shard index it holds of every segment, and how to reach it.
+#[derive(Clone, Debug)]
+pub struct Holder {
+	/// The shard index.
+	pub shard: u8,
+	/// Its node key.
+	pub node: NodeId,
+	/// Its peer id (the node key).
+	pub peer: PeerId,
+	/// Its overlay addresses, from its registration.
+	pub addresses: Vec<Multiaddr>,
+}
+
+impl Holder {
+	/// The node key in hex, for messages and `--json`.
+	pub fn name(&self) -> String {
+		format!("0x{}", hex::encode(self.node))
+	}
+}
+
+/// The holders of `file_id`'s `n` shard indices (placement version 1 maps every segment
+/// alike, so segment 0 tells all). A slot without a node is left out.
+pub async fn holders(chain: &Chain, file_id: &FileId, n: u8) -> Result<Vec<Holder>, ClientError> {
+	let mut holders = Vec::new();
+	for shard in 0..n {
+		let Some(holder) = chain.holder(file_id, 0, shard).await? else { continue };
+		let Some(node) = holder.node else { continue };
+		let Some(info) = chain.node(&node).await? else { continue };
+		let peer = shoal_overlay::peer_id_of(&node).ok_or_else(|| ClientError::Chain("a node key is not ed25519".into()))?;
+		let addresses = info
+			.addresses
+			.as_slice()
+			.iter()
+			.filter_map(|a| std::str::from_utf8(a.as_slice()).ok()?.parse().ok())
+			.collect();
+		holders.push(Holder { shard, node, peer, addresses });
+	}
+	Ok(holders)
+}
+
+/// Push one shard to its holder, retrying what may pass (no answer, busy) up to three
+/// times; a refusal for a reason that will not change is returned at once.
+pub async fn push(client: &Client, holder: &Holder, shard: Vec<u8>) -> Result<(), String> {
+	let mut delay = Duration::from_millis(300);
+	for attempt in 1..=3 {
+		let outcome = client.put(holder.peer, holder.addresses.clone(), PutRequest { shard: shard.clone() }).await;
+		match outcome {
+			Ok(Ok(())) => return Ok(()),
+			Ok(Err(refusal @ Refusal::NotServing(_))) if attempt < 3 => {
+				let _ = refusal;
+			},
+			Ok(Err(refusal)) => return Err(refusal.to_string()),
+			Err(_) if attempt < 3 => {},
+			Err(error) => return Err(error.to_string()),
+		}
+		tokio::time::sleep(delay).await;
+		delay *= 2;
+	}
+	Err("no answer".into())
+}
+
+/// A signed `get` for `shard` of `segment`, bound to this client's peer id.
+pub fn signed_get(signer: &Keypair, genesis: &[u8; 32], client: &Client, file_id: FileId, segment: u32, shard: u8) -> GetRequest {
+	let issued_at = SystemTime::now().duration_since(SystemTime::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
+	let message = GetRequest::message(genesis, &client.peer_id().to_bytes(), &file_id, segment, shard, issued_at);
+	GetRequest {
+		file_id,
+		segment,
+		shard_index: shard,
+		reader: signer.public_key().0,
+		issued_at,
+		signature: signer.sign(&message).0,
+	}
+}
+
+/// Ask every holder at once what it holds; the ones that hold every segment, fastest
+/// first, with their answer time.
+pub async fn probe(client: &Client, holders: &[Holder], file_id: &FileId, segments: u32) -> Vec<(Holder, Duration)> {
+	let started = Instant::now();
+	let mut asks: FuturesUnordered<_> = holders
+		.iter()
+		.map(|holder| async move {
+			let answer = tokio::time::timeout(
+				Duration::from_secs(5),
+				client.have(holder.peer, holder.addresses.clone(), HaveRequest { file_id: *file_id }),
+			)
+			.await;
+			(holder, answer)
+		})
+		.collect();
+	let mut ready = Vec::new();
+	while let Some((holder, answer)) = asks.next().await {
+		if let Ok(Ok(Ok(holding))) = answer {
+			if holding.shard_index == holder.shard && holding.segments_stored >= segments {
+				ready.push((holder.clone(), started.elapsed()));
+			}
+		}
+	}
+	ready
+}
+
+/// What fetching one segment took.
+#[derive(Default)]
+pub struct Fetched {
+	/// The shards, raw, as received.
+	pub shards: Vec<Vec<u8>>,
+	/// Bytes received, including shards that arrived after `k` (hedges that lost).
+	pub bytes: u64,
+	/// Which holder served which shard.
+	pub served_by: BTreeMap<u8, String>,
+	/// Failures, by holder.
+	pub failures: Vec<String>,
+}
+
+/// Fetch `k` shards of `segment` from `candidates` (fastest first): ask the first `k`, and
+/// each time `hedge_after` passes with fewer than `k` answers, ask the next candidate too.
+/// `accept` checks a shard (against the file root) before it counts.
+pub async fn fetch_segment(
+	client: &Client,
+	signer: &Keypair,
+	genesis: &[u8; 32],
+	file_id: FileId,
+	segment: u32,
+	candidates: &[Holder],
+	k: usize,
+	hedge_after: Duration,
+	accept: impl Fn(&[u8]) -> bool,
+) -> Fetched {
+	let ask = |holder: &Holder| {
+		let request = signed_get(signer, genesis, client, file_id, segment, holder.shard);
+		let holder = holder.clone();
+		async move {
+			let answer = client.get(holder.peer, holder.addresses.clone(), request).await;
+			(holder, answer)
+		}
+	};
+	let mut next = candidates.len().min(k);
+	let mut in_flight: FuturesUnordered<_> = candidates[..next].iter().map(ask).collect();
+	let mut fetched = Fetched::default();
+	let mut hedge = tokio::time::interval(hedge_after);
+	hedge.tick().await;
+	while fetched.shards.len() < k && !in_flight.is_empty() {
+		tokio::select! {
+			Some((holder, answer)) = in_flight.next() => {
+				match answer {
+					Ok(Ok(bytes)) => {
+						fetched.bytes += bytes.len() as u64;
+						if accept(&bytes) {
+							fetched.served_by.insert(holder.shard, holder.name());
+							fetched.shards.push(bytes);
+						} else {
+							fetched.failures.push(format!("{} sent a shard that does not verify", holder.name()));
+						}
+					},
+					Ok(Err(refusal)) => fetched.failures.push(format!("{} refused: {refusal}", holder.name())),
+					Err(error) => fetched.failures.push(format!("{}: {error}", holder.name())),
+				}
+				// A failure is replaced at once; a stall only after the hedge delay.
+				if fetched.shards.len() + in_flight.len() < k && next < candidates.len() {
+					in_flight.push(ask(&candidates[next]));
+					next += 1;
+				}
+			},
+			_ = hedge.tick() => {
+				if next < candidates.len() {
+					in_flight.push(ask(&candidates[next]));
+					next += 1;
+				}
+			},
+		}
+	}
+	fetched
+}

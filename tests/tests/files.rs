@@ -1,0 +1,265 @@
+//! A file goes in and comes out, through the `shoal` command against the six-node local
+//! network, every node running its storage worker. One network, named steps:
+//!
+//! 1. byte-identical round trips for 0 B, 1 B, one segment + 1 B and three segments, each
+//!    shard on exactly the holder the chain computes, on its disk;
+//! 2. polkadot.js reads the record and placement `shoal status` reports;
+//! 3. a wrong mnemonic gets "wrong key" and no output file;
+//! 4. get still works with one primary node killed, then with the whole primary group
+//!    killed (each restarted, and finality awaited, before the next step);
+//! 5. a put killed midway and run again completes with one file on chain;
+//! 6. `rm` removes the shards from the holders' disks and returns the deposit.
+
+use std::{
+	path::{Path, PathBuf},
+	process::{Command, Output},
+	time::Duration,
+};
+
+use anyhow::{anyhow, ensure, Context, Result};
+use serde_json::Value;
+use shoal_e2e::{chain, serial, shoal_binary, wait_until, LocalNetwork, LOCAL_NAMES};
+use shoal_runtime::{AccountId, RuntimeCall};
+use sp_core::{crypto::Ss58Codec, Pair};
+use sp_keyring::Sr25519Keyring;
+
+/// Default segment size: 16 MiB less the AEAD tag.
+const SEGMENT: usize = 16 * 1024 * 1024 - 16;
+
+struct User {
+	keys: PathBuf,
+	journal: PathBuf,
+	node: String,
+	account: AccountId,
+}
+
+impl User {
+	fn shoal(&self, args: &[&str]) -> Output {
+		Command::new(shoal_binary())
+			.args(["--json", "--node", &self.node, "--keys"])
+			.arg(&self.keys)
+			.args(args)
+			.env("SHOAL_JOURNAL", &self.journal)
+			.output()
+			.expect("the shoal binary runs")
+	}
+
+	fn json(&self, args: &[&str]) -> Result<Value> {
+		let output = self.shoal(args);
+		let stdout = String::from_utf8_lossy(&output.stdout);
+		ensure!(output.status.success(), "shoal {args:?} failed: {stdout}\n{}", String::from_utf8_lossy(&output.stderr));
+		serde_json::from_str(stdout.trim()).with_context(|| format!("shoal {args:?} printed no JSON: {stdout}"))
+	}
+}
+
+fn content(len: usize, seed: u8) -> Vec<u8> {
+	let mut state = u64::from(seed) | 1;
+	(0..len)
+		.map(|_| {
+			state ^= state << 13;
+			state ^= state >> 7;
+			state ^= state << 17;
+			state as u8
+		})
+		.collect()
+}
+
+/// The node directory of `name` in the network, and the shard files under it.
+fn shard_files(network: &LocalNetwork, name: &str, file_id: &str) -> Vec<String> {
+	let folder = network.dir().join(name).join("chains").join("shoal_local").join("shards").join("shards").join(file_id);
+	let mut names: Vec<String> = std::fs::read_dir(folder)
+		.map(|entries| entries.filter_map(|e| e.ok()?.file_name().into_string().ok()).collect())
+		.unwrap_or_default();
+	names.sort();
+	names
+}
+
+#[test]
+fn files_go_in_and_come_out_whatever_fails() {
+	let _serial = serial();
+	let mut network = LocalNetwork::start().unwrap();
+	let alice = network.nodes[0].rpc();
+	wait_until(Duration::from_secs(180), "block 2 to be finalized", || Ok(chain::finalized_number(&alice)? >= 2)).unwrap();
+	let work = tempfile::tempdir().unwrap();
+	let user = new_user(&network, work.path(), "user").unwrap();
+
+	let stored = round_trips(&network, &user, work.path()).context("step 1: round trips").unwrap();
+	polkadot_js_reads_the_placement(&network, &user, &stored[3]).context("step 2: polkadot.js").unwrap();
+	a_wrong_mnemonic_is_told_so(&network, work.path(), &stored[3]).context("step 3: wrong key").unwrap();
+	survives_killed_holders(&mut network, &user, work.path(), &stored[3]).context("step 4: killed holders").unwrap();
+	an_interrupted_put_resumes(&user, work.path()).context("step 5: resumed put").unwrap();
+	rm_deletes_shards_and_returns_the_deposit(&network, &user, &stored[2]).context("step 6: rm").unwrap();
+}
+
+/// A fresh mnemonic, funded by Alice.
+fn new_user(network: &LocalNetwork, dir: &Path, name: &str) -> Result<User> {
+	let keys = dir.join(format!("{name}.mnemonic"));
+	let node = network.nodes[0].ws_url();
+	let mut user = User { keys: keys.clone(), journal: dir.join(format!("{name}-journal")), node, account: AccountId::new([0; 32]) };
+	let created = user.json(&["keys", "new"])?;
+	user.account = AccountId::from_ss58check(created["account"].as_str().ok_or_else(|| anyhow!("no account"))?)
+		.map_err(|e| anyhow!("{e:?}"))?;
+	let alice = network.nodes[0].rpc();
+	let fund = RuntimeCall::Balances(pallet_balances::Call::transfer_keep_alive {
+		dest: user.account.clone().into(),
+		value: 1_000 * shoal_runtime::UNIT,
+	});
+	chain::submit(&alice, Sr25519Keyring::Alice, fund)?;
+	wait_until(Duration::from_secs(60), "the user to be funded", || {
+		let account: Option<frame_system::AccountInfo<u32, pallet_balances::AccountData<u128>>> =
+			chain::storage_map(&alice, "System", "Account", chain::Hasher::Blake2_128Concat, &user.account)?;
+		Ok(account.is_some_and(|a| a.data.free > 0))
+	})?;
+	Ok(user)
+}
+
+fn round_trips(network: &LocalNetwork, user: &User, dir: &Path) -> Result<Vec<String>> {
+	let mut ids = Vec::new();
+	for (label, len) in [("empty", 0usize), ("one byte", 1), ("one segment + 1", SEGMENT + 1), ("three segments", 2 * SEGMENT + 12_345)] {
+		let input = dir.join(format!("{}.in", label.replace(' ', "-")));
+		let data = content(len, len as u8);
+		std::fs::write(&input, &data)?;
+		let put = user.json(&["put", input.to_str().unwrap(), "--days", "2"]).with_context(|| format!("put {label}"))?;
+		let file_id = put["file_id"].as_str().ok_or_else(|| anyhow!("put printed no file id: {put}"))?.to_string();
+		ensure!(put["size"] == len, "{label}: put reports size {}", put["size"]);
+		let output = dir.join(format!("{}.out", label.replace(' ', "-")));
+		let get = user.json(&["get", &file_id, "-o", output.to_str().unwrap()]).with_context(|| format!("get {label}"))?;
+		ensure!(std::fs::read(&output)? == data, "{label}: the file came back different");
+		ensure!(get["bytes_returned"] == len, "{label}: get reports {} bytes", get["bytes_returned"]);
+		// Every shard on exactly the holder the chain computes.
+		let status = user.json(&["status", &file_id])?;
+		let segments = len.div_ceil(SEGMENT).max(1);
+		for shard in status["shards"].as_array().ok_or_else(|| anyhow!("no shards in status"))? {
+			let index = shard["shard"].as_u64().unwrap_or(99);
+			let node = shard["node"].as_str().ok_or_else(|| anyhow!("shard {index} has no holder"))?;
+			let name = LOCAL_NAMES
+				.iter()
+				.find(|name| node_key_of(name) == node)
+				.ok_or_else(|| anyhow!("holder {node} is not a local node"))?;
+			let expected: Vec<String> = (0..segments).map(|s| format!("{s}.{index}")).collect();
+			let mut expected = expected;
+			expected.sort();
+			ensure!(shard_files(network, name, &file_id) == expected, "{label}: {name}'s disk holds {:?}, expected {expected:?}", shard_files(network, name, &file_id));
+		}
+		ids.push(file_id);
+	}
+	Ok(ids)
+}
+
+/// The hex node key of local node `name` (`//<Name>//stash`).
+fn node_key_of(name: &str) -> String {
+	let mut capitalized = name.to_string();
+	capitalized[..1].make_ascii_uppercase();
+	let pair = sp_core::ed25519::Pair::from_string(&format!("//{capitalized}//stash"), None).expect("dev seed");
+	format!("0x{}", hex::encode(pair.public().0))
+}
+
+fn polkadot_js_reads_the_placement(network: &LocalNetwork, user: &User, file_id: &str) -> Result<()> {
+	let status = user.json(&["status", file_id])?;
+	let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("js/read.mjs");
+	let output = Command::new("node").arg(&script).arg(network.nodes[0].ws_url()).arg(file_id).output()?;
+	let stdout = String::from_utf8_lossy(&output.stdout);
+	ensure!(output.status.success(), "read.mjs failed: {stdout}{}", String::from_utf8_lossy(&output.stderr));
+	let read: Value = serde_json::from_str(stdout.trim())?;
+	ensure!(read["size"] == status["size"], "size: polkadot.js {} vs shoal {}", read["size"], status["size"]);
+	ensure!(read["primary"] == status["primary"] && read["secondary"] == status["secondary"], "placement differs: {read} vs {status}");
+	Ok(())
+}
+
+fn a_wrong_mnemonic_is_told_so(network: &LocalNetwork, dir: &Path, file_id: &str) -> Result<()> {
+	// Another user's mnemonic: its file keys did not encrypt the file.
+	let other = new_user(network, dir, "other")?;
+	let output_path = dir.join("not-mine.out");
+	let output = other.shoal(&["get", file_id, "-o", output_path.to_str().unwrap()]);
+	ensure!(!output.status.success(), "a stranger fetched the file");
+	ensure!(!output_path.exists(), "a failed get left an output file");
+	let text = String::from_utf8_lossy(&output.stdout);
+	ensure!(text.contains("wrong key"), "{text}");
+	// The owner's account with another mnemonic is impossible; a corrupted key file is a
+	// bad mnemonic, named as such.
+	let broken = dir.join("broken.mnemonic");
+	std::fs::write(&broken, "abandon abandon abandon")?;
+	let output = Command::new(shoal_binary())
+		.args(["--json", "--keys"])
+		.arg(&broken)
+		.args(["get", file_id, "-o", output_path.to_str().unwrap()])
+		.output()?;
+	ensure!(!output.status.success() && !output_path.exists());
+	ensure!(String::from_utf8_lossy(&output.stdout).contains("mnemonic"), "{}", String::from_utf8_lossy(&output.stdout));
+	Ok(())
+}
+
+fn survives_killed_holders(network: &mut LocalNetwork, user: &User, dir: &Path, file_id: &str) -> Result<()> {
+	let status = user.json(&["status", file_id])?;
+	let primary = status["primary"].as_u64().unwrap_or(0) as usize;
+	// Group 0 is Alice, Bob, Charlie; group 1 Dave, Eve, Ferdie. The client talks to a node
+	// outside the killed group.
+	let group: Vec<usize> = if primary == 0 { vec![0, 1, 2] } else { vec![3, 4, 5] };
+	let survivor = if primary == 0 { 3 } else { 0 };
+	let via = User { node: network.nodes[survivor].ws_url(), ..clone_user(user) };
+	let expected = std::fs::read(dir.join("three-segments.in"))?;
+	for killed in [vec![group[0]], group.clone()] {
+		for index in &killed {
+			network.nodes[*index].kill();
+		}
+		let output = dir.join("survived.out");
+		let _ = std::fs::remove_file(&output);
+		via.json(&["get", file_id, "-o", output.to_str().unwrap()]).with_context(|| format!("get with {killed:?} killed"))?;
+		ensure!(std::fs::read(&output)? == expected, "the file came back different with {killed:?} killed");
+		for index in &killed {
+			network.nodes[*index].restart()?;
+		}
+		let rpc = network.nodes[survivor].rpc();
+		let target = chain::best_number(&rpc)?;
+		wait_until(Duration::from_secs(240), "finality after the restart", || Ok(chain::finalized_number(&rpc)? >= target))?;
+	}
+	Ok(())
+}
+
+fn clone_user(user: &User) -> User {
+	User { keys: user.keys.clone(), journal: user.journal.clone(), node: user.node.clone(), account: user.account.clone() }
+}
+
+fn an_interrupted_put_resumes(user: &User, dir: &Path) -> Result<()> {
+	let input = dir.join("interrupted.in");
+	std::fs::write(&input, content(3 * SEGMENT, 77))?;
+	let before = user.json(&["ls"])?["files"].as_array().map(Vec::len).unwrap_or(0);
+	// Start a put and kill it once its record is on chain (the journal then has an entry).
+	let mut child = Command::new(shoal_binary())
+		.args(["--json", "--node", &user.node, "--keys"])
+		.arg(&user.keys)
+		.args(["put", input.to_str().unwrap()])
+		.env("SHOAL_JOURNAL", &user.journal)
+		.spawn()?;
+	wait_until(Duration::from_secs(120), "the interrupted put's record on chain", || {
+		Ok(user.json(&["ls"])?["files"].as_array().map(Vec::len).unwrap_or(0) > before)
+	})?;
+	child.kill()?;
+	child.wait()?;
+	let put = user.json(&["put", input.to_str().unwrap()])?;
+	ensure!(put["resumed"] == true, "the second put did not resume: {put}");
+	let after = user.json(&["ls"])?["files"].as_array().map(Vec::len).unwrap_or(0);
+	ensure!(after == before + 1, "{} files were added, not one", after - before);
+	let output = dir.join("interrupted.out");
+	user.json(&["get", put["file_id"].as_str().unwrap_or(""), "-o", output.to_str().unwrap()])?;
+	ensure!(std::fs::read(&output)? == std::fs::read(&input)?);
+	Ok(())
+}
+
+fn rm_deletes_shards_and_returns_the_deposit(network: &LocalNetwork, user: &User, file_id: &str) -> Result<()> {
+	let alice = network.nodes[0].rpc();
+	let held = |rpc: &shoal_e2e::rpc::Client| -> Result<u128> {
+		let holds: Option<Vec<(shoal_runtime::RuntimeHoldReason, u128)>> =
+			chain::storage_map(rpc, "Balances", "Holds", chain::Hasher::Blake2_128Concat, &user.account)?;
+		Ok(holds.unwrap_or_default().iter().map(|(_, amount)| amount).sum())
+	};
+	let before = held(&alice)?;
+	ensure!(LOCAL_NAMES.iter().any(|name| !shard_files(network, name, file_id).is_empty()), "no shards before rm");
+	user.json(&["rm", file_id])?;
+	let after = held(&alice)?;
+	ensure!(before - after == shoal_runtime::configs::FileDeposit::get(), "the deposit was not returned: {before} -> {after}");
+	wait_until(Duration::from_secs(120), "the holders to delete the shards", || {
+		Ok(LOCAL_NAMES.iter().all(|name| shard_files(network, name, file_id).is_empty()))
+	})?;
+	Ok(())
+}
