@@ -37,6 +37,10 @@ use crate::ClientError;
 )]
 pub mod runtime {}
 
+// Cargo does not know the macro above reads the metadata; naming the file here makes it
+// rebuild this crate when the metadata changes.
+const _: &[u8] = include_bytes!("../metadata/shoal.scale");
+
 /// A file as the client reads it.
 pub type File = FileInfo<[u8; 32], u128, u32>;
 /// A node as the client reads it.

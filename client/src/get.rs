@@ -63,8 +63,9 @@ pub async fn get(chain: &Chain, identity: &Identity, file_id: FileId, output: &P
 	let segments = decoder.segment_count();
 	let holders = transfer::holders(chain, &file_id, params.total_shards).await?;
 	let client = Client::start(&chain.genesis(), Limits::default(), 64).map_err(|e| ClientError::Overlay(e.to_string()))?;
-	let ready = transfer::probe(&client, &holders, &file_id, segments).await;
-	let candidates: Vec<_> = ready.iter().map(|(h, _)| h.clone()).collect();
+	// Enough answers to fetch k and hedge twice; the silent ones come last.
+	let (ready, silent) = transfer::probe(&client, &holders, &file_id, segments, k + 2).await;
+	let candidates: Vec<_> = ready.iter().map(|(h, _)| h.clone()).chain(silent).collect();
 	// Hedge after three times the fastest probe's round trip, at least 200 ms.
 	let fastest = ready.first().map(|(_, t)| *t).unwrap_or(Duration::from_millis(200));
 	let hedge_after = (fastest * 3).max(Duration::from_millis(200));
@@ -108,7 +109,7 @@ pub async fn get(chain: &Chain, identity: &Identity, file_id: FileId, output: &P
 					got: fetched.shards.len(),
 					needed: k,
 					detail: if fetched.failures.is_empty() {
-						format!("{} of {} holders answered the probe", candidates.len(), holders.len())
+						format!("{} of {} holders said they hold the file", ready.len(), holders.len())
 					} else {
 						fetched.failures.join("; ")
 					},

@@ -93,8 +93,17 @@ pub fn signed_get(signer: &Keypair, genesis: &[u8; 32], client: &Client, file_id
 }
 
 /// Ask every holder at once what it holds; the ones that hold every segment, fastest
-/// first, with their answer time.
-pub async fn probe(client: &Client, holders: &[Holder], file_id: &FileId, segments: u32) -> Vec<(Holder, Duration)> {
+/// first, with their answer time, then the holders that had not answered when the probe
+/// stopped (a last resort for hedging; no time). The probe stops when every holder has
+/// answered, or once `enough` hold everything and as long again as that took has passed
+/// (at least 100 ms): a dead or stalled holder does not delay the fetch.
+pub async fn probe(
+	client: &Client,
+	holders: &[Holder],
+	file_id: &FileId,
+	segments: u32,
+	enough: usize,
+) -> (Vec<(Holder, Duration)>, Vec<Holder>) {
 	let started = Instant::now();
 	let mut asks: FuturesUnordered<_> = holders
 		.iter()
@@ -108,14 +117,29 @@ pub async fn probe(client: &Client, holders: &[Holder], file_id: &FileId, segmen
 		})
 		.collect();
 	let mut ready = Vec::new();
-	while let Some((holder, answer)) = asks.next().await {
+	let mut answered = Vec::new();
+	let mut deadline: Option<tokio::time::Instant> = None;
+	loop {
+		let next = match deadline {
+			Some(at) => match tokio::time::timeout_at(at, asks.next()).await {
+				Ok(next) => next,
+				Err(_) => break,
+			},
+			None => asks.next().await,
+		};
+		let Some((holder, answer)) = next else { break };
+		answered.push(holder.shard);
 		if let Ok(Ok(Ok(holding))) = answer {
 			if holding.shard_index == holder.shard && holding.segments_stored >= segments {
 				ready.push((holder.clone(), started.elapsed()));
 			}
 		}
+		if deadline.is_none() && ready.len() >= enough {
+			deadline = Some(tokio::time::Instant::now() + started.elapsed().max(Duration::from_millis(100)));
+		}
 	}
-	ready
+	let silent = holders.iter().filter(|h| !answered.contains(&h.shard)).cloned().collect();
+	(ready, silent)
 }
 
 /// What fetching one segment took.

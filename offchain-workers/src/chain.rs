@@ -31,6 +31,9 @@ pub trait ChainView: Send + Sync + 'static {
 	fn best_number(&self) -> u32;
 	/// A file, if it exists.
 	fn file(&self, file_id: &FileId) -> Result<Option<File>, String>;
+	/// A file, if it exists at the finalized block: what shard deletion goes by, so a reorg
+	/// that brings a deleted file back finds its shards still here.
+	fn finalized_file(&self, file_id: &FileId) -> Result<Option<File>, String>;
 	/// A registered node.
 	fn node(&self, node: &NodeId) -> Result<Option<Node>, String>;
 	/// Slots per group.
@@ -84,6 +87,11 @@ where
 	fn file(&self, file_id: &FileId) -> Result<Option<File>, String> {
 		let best = self.client.info().best_hash;
 		self.client.runtime_api().file(best, *file_id).map_err(|e| e.to_string())
+	}
+
+	fn finalized_file(&self, file_id: &FileId) -> Result<Option<File>, String> {
+		let finalized = self.client.info().finalized_hash;
+		self.client.runtime_api().file(finalized, *file_id).map_err(|e| e.to_string())
 	}
 
 	fn node(&self, node: &NodeId) -> Result<Option<Node>, String> {

@@ -115,7 +115,8 @@ pub enum WorkerError {
 
 /// What a blocking task hands back to the event loop.
 enum Done {
-	Put(ResponseChannel<PutResponse>, PutResponse, usize, Instant),
+	/// A put's answer, the file it stored a shard of, its size and start.
+	Put(ResponseChannel<PutResponse>, PutResponse, Option<FileId>, usize, Instant),
 	Get(ResponseChannel<GetResponse>, GetResponse, Instant),
 	Confirmed(Vec<FileId>, u32, Result<(), String>),
 	/// Files whose confirmation is on chain, or that are gone or no longer ours.
@@ -268,12 +269,13 @@ impl<C: ChainView> Worker<C> {
 		let started = Instant::now();
 		tokio::task::spawn_blocking(move || {
 			let len = request.shard.len();
-			let response = shared.put(&request.shard);
-			if let Err(refusal) = &response {
+			let outcome = shared.put(&request.shard);
+			if let Err(refusal) = &outcome {
 				log::info!(target: LOG_TARGET, "refused a shard from {peer}: {refusal}");
 			}
 			drop(permit);
-			let _ = done.blocking_send(Done::Put(channel, response, len, started));
+			let stored = outcome.as_ref().ok().copied();
+			let _ = done.blocking_send(Done::Put(channel, outcome.map(drop), stored, len, started));
 		});
 	}
 
@@ -315,15 +317,15 @@ impl<C: ChainView> Worker<C> {
 	fn finish(&mut self, swarm: &mut libp2p::Swarm<Behaviour>, done: Done) {
 		let metrics = self.shared.metrics.as_ref();
 		match done {
-			Done::Put(channel, response, len, started) => {
+			Done::Put(channel, response, stored, len, started) => {
 				if let Some(metrics) = metrics {
 					metrics.request("put", response.is_ok(), started.elapsed());
 					if response.is_ok() {
 						metrics.bytes_in.inc_by(len as u64);
 					}
 				}
-				if response.is_ok() {
-					self.note_stored();
+				if let Some(file_id) = stored {
+					self.note_stored(file_id);
 				}
 				let _ = swarm.behaviour_mut().put.send_response(channel, response);
 			},
@@ -357,17 +359,16 @@ impl<C: ChainView> Worker<C> {
 		}
 	}
 
-	/// A put landed: every held file may now be complete; they are checked at the next
-	/// best block.
-	fn note_stored(&mut self) {
+	/// A shard of `file_id` landed: the file may now be complete, which the next best block
+	/// checks. Only this file is queued, so the work per block follows the puts, not the
+	/// files held.
+	fn note_stored(&mut self, file_id: FileId) {
 		if let Ok(store) = self.shared.store.lock() {
 			if let Some(metrics) = &self.shared.metrics {
 				metrics.held(store.shard_count(), store.used());
 			}
-			for file in store.files() {
-				self.unconfirmed.entry(file).or_insert(None);
-			}
 		}
+		self.unconfirmed.entry(file_id).or_insert(None);
 	}
 
 	/// A new best block: confirm what is complete, and sweep a page of removals.
@@ -440,7 +441,8 @@ impl<C: ChainView> Shared<C> {
 			.ok_or(Refusal::NotYourShard(u8::MAX))
 	}
 
-	fn put(&self, bytes: &[u8]) -> PutResponse {
+	/// Check and store one shard; the file it belongs to.
+	fn put(&self, bytes: &[u8]) -> Result<FileId, Refusal> {
 		let shard = ShardRef::parse(bytes).map_err(|e| Refusal::Malformed(e.to_string()))?;
 		let header = &shard.header;
 		let file = self.chain.file(&header.file_id).map_err(Refusal::NotServing)?.ok_or(Refusal::UnknownFile)?;
@@ -459,7 +461,8 @@ impl<C: ChainView> Shared<C> {
 				log::error!(target: LOG_TARGET, "could not store a shard: {other}");
 				Refusal::Internal
 			},
-		})
+		})?;
+		Ok(header.file_id)
 	}
 
 	fn get(&self, peer: &PeerId, request: &GetRequest) -> GetResponse {
@@ -497,7 +500,15 @@ impl<C: ChainView> Shared<C> {
 	}
 
 	fn confirmation_state(&self, file_id: &FileId) -> ConfirmationState {
-		let Ok(Some(file)) = self.chain.file(file_id) else { return ConfirmationState::Settled };
+		let file = match self.chain.file(file_id) {
+			Ok(Some(file)) => file,
+			Ok(None) => return ConfirmationState::Settled,
+			// A failed read is retried at the next block, never taken for "nothing to do".
+			Err(error) => {
+				log::debug!(target: LOG_TARGET, "reading file {:02x?} failed: {error}", &file_id[..4]);
+				return ConfirmationState::Incomplete;
+			},
+		};
 		let Ok(ours) = self.our_shard(&file) else { return ConfirmationState::Settled };
 		if file.confirmed & (1 << ours) != 0 {
 			return ConfirmationState::Settled;
@@ -527,10 +538,10 @@ impl<C: ChainView> Shared<C> {
 		Ok(())
 	}
 
-	/// Delete the shards of `files` that the chain no longer has.
+	/// Delete the shards of `files` that the finalized chain no longer has.
 	fn sweep(&self, files: &[FileId]) {
 		for file_id in files {
-			if let Ok(None) = self.chain.file(file_id) {
+			if let Ok(None) = self.chain.finalized_file(file_id) {
 				let Ok(mut store) = self.store.lock() else { return };
 				match store.remove_file(file_id) {
 					Ok(freed) => log::info!(target: LOG_TARGET, "deleted {freed} bytes of removed file {:02x?}", &file_id[..4]),

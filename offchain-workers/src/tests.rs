@@ -54,6 +54,9 @@ impl ChainView for FakeChain {
 	fn file(&self, file_id: &FileId) -> Result<Option<File>, String> {
 		Ok(self.files.lock().unwrap().get(file_id).cloned())
 	}
+	fn finalized_file(&self, file_id: &FileId) -> Result<Option<File>, String> {
+		self.file(file_id)
+	}
 	fn node(&self, _node: &[u8; 32]) -> Result<Option<Node>, String> {
 		Ok(self.node.lock().unwrap().clone())
 	}

@@ -4,6 +4,7 @@
 use std::time::Duration;
 
 use libp2p::{
+	connection_limits::{self, ConnectionLimits},
 	identify, identity::Keypair, noise, request_response, request_response::ProtocolSupport, swarm::NetworkBehaviour,
 	tcp, yamux, StreamProtocol, Swarm, SwarmBuilder,
 };
@@ -29,6 +30,13 @@ pub struct Limits {
 	pub have_streams: usize,
 	/// A connection with no stream open is closed after this long.
 	pub idle_timeout: Duration,
+	/// Established incoming connections, all peers together. With `put_streams` this
+	/// bounds the shard bytes strangers can make us hold at once:
+	/// `incoming × put_streams × MAX_SHARD_MESSAGE` (64 × 4 × 32 MiB = 8 GiB at the
+	/// defaults, before the worker's own admission of at most a few puts at a time).
+	pub max_incoming: u32,
+	/// Established connections per peer, both directions.
+	pub max_per_peer: u32,
 }
 
 impl Default for Limits {
@@ -39,6 +47,8 @@ impl Default for Limits {
 			get_streams: 4,
 			have_streams: 32,
 			idle_timeout: Duration::from_secs(60),
+			max_incoming: 64,
+			max_per_peer: 2,
 		}
 	}
 }
@@ -54,6 +64,8 @@ pub struct Behaviour {
 	pub have: request_response::Behaviour<ScaleCodec<HaveRequest, HaveResponse>>,
 	/// Peers tell each other their listen addresses and agent.
 	pub identify: identify::Behaviour,
+	/// Caps on connections, so no peer (or crowd of peers) decides how many we keep.
+	pub limits: connection_limits::Behaviour,
 }
 
 impl Behaviour {
@@ -86,6 +98,12 @@ impl Behaviour {
 				config(limits.have_streams),
 			),
 			identify: identify::Behaviour::new(identify::Config::new("/shoal/1".into(), keypair.public())),
+			limits: connection_limits::Behaviour::new(
+				ConnectionLimits::default()
+					.with_max_established_incoming(Some(limits.max_incoming))
+					.with_max_pending_incoming(Some(limits.max_incoming))
+					.with_max_established_per_peer(Some(limits.max_per_peer)),
+			),
 		}
 	}
 }

@@ -273,13 +273,27 @@ pub struct ShardConfirmation<BlockNumber> {
 	pub signed_at: BlockNumber,
 }
 
-/// Domain of every node duty signature.
-pub const DUTY_CONTEXT: &[u8] = b"shoal/duty/v1";
+/// Domain of every node duty signature; each kind of duty adds its own [`Duty::KIND`].
+pub const DUTY_CONTEXT: &[u8] = b"shoal/duty/v1/";
 
-/// The bytes a node key signs for a duty on the chain with genesis hash `genesis`.
-pub fn duty_message(genesis: &Hash, duty: &impl Encode) -> Vec<u8> {
-	let mut message = Vec::with_capacity(DUTY_CONTEXT.len() + 32 + duty.size_hint());
+/// A node duty: something a node key signs for the chain. Each kind names itself, so the
+/// encoding of one kind can never pass for another's (heartbeats and proofs come later).
+pub trait Duty: Encode {
+	/// The duty's name inside the signed message.
+	const KIND: &'static [u8];
+}
+
+impl<BlockNumber: Encode> Duty for ShardConfirmation<BlockNumber> {
+	const KIND: &'static [u8] = b"confirm-shards";
+}
+
+/// The bytes a node key signs for a duty on the chain with genesis hash `genesis`:
+/// `DUTY_CONTEXT ‖ KIND ‖ 0 ‖ genesis ‖ SCALE(duty)`.
+pub fn duty_message<D: Duty>(genesis: &Hash, duty: &D) -> Vec<u8> {
+	let mut message = Vec::with_capacity(DUTY_CONTEXT.len() + D::KIND.len() + 33 + duty.size_hint());
 	message.extend_from_slice(DUTY_CONTEXT);
+	message.extend_from_slice(D::KIND);
+	message.push(0);
 	message.extend_from_slice(genesis);
 	duty.encode_to(&mut message);
 	message
@@ -349,10 +363,19 @@ mod tests {
 	}
 
 	#[test]
-	fn duty_messages_bind_the_chain() {
-		let duty = (1u8, 2u32);
+	fn duty_messages_bind_the_chain_and_the_kind() {
+		// Another kind of duty whose encoding is exactly a confirmation's.
+		#[derive(Encode)]
+		struct Other(ShardConfirmation<u32>);
+		impl Duty for Other {
+			const KIND: &'static [u8] = b"other";
+		}
+		let duty = ShardConfirmation { node: [1; 32], slot: SlotRef { group: 1, slot: 2 }, files: BoundedList::default(), signed_at: 5u32 };
 		assert_ne!(duty_message(&[1; 32], &duty), duty_message(&[2; 32], &duty));
-		assert!(duty_message(&[1; 32], &duty).starts_with(DUTY_CONTEXT));
+		assert!(duty_message(&[1; 32], &duty).starts_with(b"shoal/duty/v1/confirm-shards\0"));
+		let other = Other(duty.clone());
+		assert_eq!(other.encode(), duty.encode());
+		assert_ne!(duty_message(&[1; 32], &duty), duty_message(&[1; 32], &other));
 		assert_ne!(registration_message(&[1; 32], &[5; 32]), registration_message(&[1; 32], &[6; 32]));
 	}
 }

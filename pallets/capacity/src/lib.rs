@@ -36,8 +36,9 @@
 //!   slot is handed over (with repair, in a later pallet): [`Error::NodeHoldsShards`].
 //!
 //! ## Assumptions
-//! - Randomness ([`Config::Randomness`]) is BABE's VRF output of the including block on
-//!   Shoal: the block author could only withhold the block, not choose the value.
+//! - Randomness ([`Config::Randomness`]) is BABE's VRF output of the parent block on Shoal:
+//!   no one chooses it, but it is public when a registration is signed, so an operator can
+//!   try node keys offline for a group it likes (see `runtime/src/configs/storage.rs`).
 
 #![cfg_attr(not(feature = "std"), no_std)]
 
@@ -166,7 +167,7 @@ pub mod pallet {
 		/// The currency bonds are held in.
 		type Currency: Mutate<Self::AccountId> + MutateHold<Self::AccountId, Reason: From<HoldReason>>;
 
-		/// Randomness for slot draws: BABE's VRF output of the including block on Shoal.
+		/// Randomness for slot draws: BABE's VRF output of the parent block on Shoal.
 		type Randomness: Randomness<Self::Hash, BlockNumberFor<Self>>;
 
 		/// Smallest bond a node may register with.

@@ -176,11 +176,13 @@ mod benchmarks {
 		Ok(())
 	}
 
-	/// `r` expired files removed, after the expiry cursor passed `s` empty blocks.
+	/// `r` expired files removed, after the two cursors passed `s` empty blocks between
+	/// them (the deadline cursor half, the expiry cursor the rest; the hook reports the
+	/// steps of both queues together, at most `2 · MAX_CURSOR_STEPS`).
 	#[benchmark]
 	fn on_initialize(
 		r: Linear<0, { T::MaxRemovalsPerBlock::get() }>,
-		s: Linear<0, { MAX_CURSOR_STEPS - 1 }>,
+		s: Linear<0, { 2 * MAX_CURSOR_STEPS - 2 }>,
 	) -> Result<(), BenchmarkError> {
 		two_accepting_groups::<T>()?;
 		let owner: T::AccountId = whitelisted_caller();
@@ -196,8 +198,9 @@ mod benchmarks {
 			});
 			Expiring::<T>::insert(now, file_id, ());
 		}
-		ExpiryCursor::<T>::put(now.saturating_sub(s.into()));
-		DeadlineCursor::<T>::put(now.saturating_add(1u32.into()));
+		let deadline_steps = s / 2;
+		ExpiryCursor::<T>::put(now.saturating_sub((s - deadline_steps).into()));
+		DeadlineCursor::<T>::put(now.saturating_sub(deadline_steps.into()));
 		frame_system::Pallet::<T>::set_block_number(now);
 
 		#[block]

@@ -12,7 +12,7 @@
 //!    size limits, charges a **non-refundable fee** (to [`Config::RewardPool`]: re-rolling a
 //!    placement by storing and deleting costs money) and holds a **refundable deposit**,
 //!    draws the placement (two distinct groups that take files and a seed, from the
-//!    randomness of the including block), assigns the file's bytes to the `n` slots that
+//!    randomness of the parent block, public when the call is signed: see the runtime config), assigns the file's bytes to the `n` slots that
 //!    will hold its shards, and emits [`Event::FileStored`].
 //! 2. **[`Pallet::confirm_shards`]**, a *node duty*: a node signs, with its node key, that it
 //!    stored and verified its shards of some files for its slot. It is an unsigned
@@ -156,7 +156,7 @@ pub mod pallet {
 		/// The currency fees are paid and deposits held in.
 		type Currency: Mutate<Self::AccountId> + MutateHold<Self::AccountId, Reason: From<HoldReason>>;
 
-		/// Randomness for placement seeds: BABE's VRF output of the including block on Shoal.
+		/// Randomness for placement seeds: BABE's VRF output of the parent block on Shoal.
 		type Randomness: Randomness<Self::Hash, BlockNumberFor<Self>>;
 
 		/// Where storage fees go until the rewards pallet pays them out.
@@ -190,6 +190,12 @@ pub mod pallet {
 		/// Largest segment, in plaintext bytes: bounds a client's and a repairer's memory.
 		#[pallet::constant]
 		type MaxSegmentSize: Get<u32>;
+
+		/// Smallest segment of a file that has more than one: every segment costs each holder
+		/// a shard file, a header and a confirmation, so tiny segments would buy many shard
+		/// files for the fee of a few bytes. A file of one segment may use any size.
+		#[pallet::constant]
+		type MinSegmentSize: Get<u32>;
 
 		/// Blocks an upload has at least, whatever its size.
 		#[pallet::constant]
@@ -302,6 +308,8 @@ pub mod pallet {
 		CodeNotSupported,
 		/// The record's segment size is over `MaxSegmentSize`.
 		SegmentTooLarge,
+		/// The record has several segments under `MinSegmentSize`.
+		SegmentTooSmall,
 		/// The file is over `MaxFileSize`.
 		FileTooLarge,
 		/// The file id is not the one derived from the signer and the record's salt.
@@ -345,6 +353,7 @@ pub mod pallet {
 			assert!(T::MaxPeriods::get() >= 1, "files must be storable for at least one period");
 			assert!(T::MaxRemovalsPerBlock::get() >= 1, "expired files must be removable");
 			assert!(T::MaxSegmentSize::get() <= shoal_primitives::params::MAX_SEGMENT_SIZE, "segments beyond the format");
+			assert!(T::MinSegmentSize::get() <= T::MaxSegmentSize::get(), "no segment size is allowed");
 			assert!(!T::ConfirmationLifetime::get().is_zero(), "confirmations must live at least a block");
 			assert!(T::UploadBytesPerBlock::get() > 0, "upload deadlines must be finite");
 		}
@@ -526,6 +535,10 @@ impl<T: Config> Pallet<T> {
 			Error::<T>::CodeNotSupported
 		);
 		ensure!(params.segment_size <= T::MaxSegmentSize::get(), Error::<T>::SegmentTooLarge);
+		ensure!(
+			params.segment_size >= T::MinSegmentSize::get() || record.size <= u64::from(params.segment_size),
+			Error::<T>::SegmentTooSmall
+		);
 		ensure!(record.size <= T::MaxFileSize::get(), Error::<T>::FileTooLarge);
 		Ok(())
 	}
@@ -553,7 +566,7 @@ impl<T: Config> Pallet<T> {
 		T::UploadBaseBlocks::get().saturating_add(per_size)
 	}
 
-	/// The placement seed of `file_id`, from the including block's randomness.
+	/// The placement seed of `file_id`, from the parent block's randomness.
 	fn seed(file_id: &FileId) -> [u8; 32] {
 		let (random, _) = <T as Config>::Randomness::random(&[b"shoal/placement".as_slice(), file_id].concat());
 		sp_io::hashing::blake2_256(random.as_ref())
@@ -594,21 +607,35 @@ impl<T: Config> Pallet<T> {
 		ensure!(node.status == NodeStatus::Active && node.slot == Some(duty.slot), Error::<T>::NotInSlot);
 		let files = duty.files.as_slice();
 		ensure!(!files.is_empty(), Error::<T>::BadFileList);
+		// The signature before any file is read: a forged duty costs one node read and one
+		// verification, whatever it lists.
+		let message = duty_message(&pallet_capacity::Pallet::<T>::genesis_hash(), duty);
+		ensure!(pallet_capacity::Pallet::<T>::verify(&duty.node, signature, &message), Error::<T>::BadSignature);
 		let layout = pallet_capacity::Layout::<T>::get().ok_or(Error::<T>::NoGroupLayout)?;
 		let mut shards = Vec::with_capacity(files.len());
+		// A file removed or confirmed since the node signed is skipped, not fatal: one stale
+		// entry must not void the batch. If nothing is left, the duty is refused by that reason.
+		let mut stale = None;
 		for (i, file_id) in files.iter().enumerate() {
 			ensure!(!files[..i].contains(file_id), Error::<T>::BadFileList);
-			let file = Files::<T>::get(file_id).ok_or(Error::<T>::FileNotFound)?;
+			let Some(file) = Files::<T>::get(file_id) else {
+				stale = Some(Error::<T>::FileNotFound);
+				continue;
+			};
 			let shard = shard_held_by(&file.placement, &file.record.params, layout.slots_per_group, duty.slot)
 				.ok()
 				.flatten()
 				.ok_or(Error::<T>::SlotNotAssigned)?;
-			ensure!(file.confirmed & (1 << shard) == 0, Error::<T>::AlreadyConfirmed);
+			if file.confirmed & (1 << shard) != 0 {
+				stale = Some(Error::<T>::AlreadyConfirmed);
+				continue;
+			}
 			shards.push((*file_id, shard));
 		}
-		let message = duty_message(&pallet_capacity::Pallet::<T>::genesis_hash(), duty);
-		ensure!(pallet_capacity::Pallet::<T>::verify(&duty.node, signature, &message), Error::<T>::BadSignature);
-		Ok(shards)
+		match stale {
+			Some(reason) if shards.is_empty() => Err(reason),
+			_ => Ok(shards),
+		}
 	}
 
 	/// Remove a file: indexes, queues, slot bytes, deposit; emit the event.

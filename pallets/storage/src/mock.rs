@@ -94,6 +94,7 @@ impl pallet_storage::Config for Test {
 	type MaxPeriods = ConstU32<100>;
 	type MaxFileSize = ConstU64<{ 1 << 30 }>;
 	type MaxSegmentSize = ConstU32<{ 1 << 20 }>;
+	type MinSegmentSize = ConstU32<1000>;
 	type UploadBaseBlocks = ConstU64<UPLOAD_BASE>;
 	type UploadBytesPerBlock = ConstU64<{ 1 << 20 }>;
 	type ConfirmationLifetime = ConstU64<16>;

@@ -103,6 +103,10 @@ fn store_refusals_are_named_and_change_nothing() {
 		let mut big_segments = good.clone();
 		big_segments.params.segment_size = (1 << 20) + 1;
 		assert_noop!(store(file_id, big_segments, 1), Error::<Test>::SegmentTooLarge);
+		// Tiny segments are refused once a file has more than one of them.
+		let mut tiny_segments = good.clone();
+		tiny_segments.params.segment_size = 999;
+		assert_noop!(store(file_id, tiny_segments, 1), Error::<Test>::SegmentTooSmall);
 		let mut huge = good.clone();
 		huge.size = (1 << 30) + 1;
 		assert_noop!(store(file_id, huge, 1), Error::<Test>::FileTooLarge);
@@ -112,6 +116,10 @@ fn store_refusals_are_named_and_change_nothing() {
 		assert_noop!(store(file_id, good.clone(), 101), Error::<Test>::ExpiryOutOfRange);
 		assert_ok!(store(file_id, good.clone(), 1));
 		assert_noop!(store(file_id, good, 1), Error::<Test>::FileExists);
+		// A file of one segment may use a segment under the minimum.
+		let (one_id, mut one_segment) = record(1, 2, 500);
+		one_segment.params.segment_size = 500;
+		assert_ok!(store(one_id, one_segment, 1));
 		// An owner who cannot pay.
 		let (poor_id, poor) = record(42, 1, 2500);
 		assert_noop!(
@@ -150,6 +158,26 @@ fn a_file_goes_live_when_each_group_has_k_confirmations() {
 		assert_ok!(confirm(holders[2], &[file_id]));
 		assert_ok!(confirm(holders[5], &[file_id]));
 		assert_eq!(Files::<Test>::get(file_id).unwrap().confirmed, 0b111111);
+	});
+}
+
+#[test]
+fn a_stale_entry_does_not_void_a_batch() {
+	new_test_ext().execute_with(|| {
+		let first = store(1, 1, 2500, 3);
+		let (second, node) = (2u8..50)
+			.find_map(|salt| {
+				let file = store(1, salt, 2500, 3);
+				holders(file).into_iter().find(|h| holders(first).contains(h)).map(|h| (file, h))
+			})
+			.expect("two files share a holder");
+		assert_ok!(confirm(node, &[first]));
+		assert_eq!(Files::<Test>::get(second).unwrap().confirmed, 0);
+		// `first` is confirmed already and `[9; 32]` never existed: `second` still counts.
+		assert_ok!(confirm(node, &[first, [9; 32], second]));
+		assert_ne!(Files::<Test>::get(second).unwrap().confirmed, 0);
+		// Nothing left to confirm is refused by its reason.
+		assert_noop!(confirm(node, &[first, second]), Error::<Test>::AlreadyConfirmed);
 	});
 }
 
@@ -414,10 +442,14 @@ mod placement {
 		fn no_node_holds_k_shards_and_each_group_holds_k(salts in proptest::collection::vec(any::<u8>(), 1..8), block in 1u64..1000) {
 			new_test_ext().execute_with(|| {
 				System::set_block_number(block);
+				let mut stored = 0;
 				for (i, salt) in salts.iter().enumerate() {
 					let (file_id, record) = record(1 + (i as u64 % 5), *salt, 1500);
-					if Storage::store_file(RuntimeOrigin::signed(1 + (i as u64 % 5)), file_id, record, 1).is_err() {
-						continue; // the same salt twice
+					match Storage::store_file(RuntimeOrigin::signed(1 + (i as u64 % 5)), file_id, record, 1) {
+						Ok(_) => stored += 1,
+						// The same owner and salt twice: the same file.
+						Err(e) if e == Error::<Test>::FileExists.into() => continue,
+						Err(e) => return Err(TestCaseError::fail(format!("store_file failed: {e:?}"))),
 					}
 					let file = Files::<Test>::get(file_id).unwrap();
 					for segment in 0..2 {
@@ -432,6 +464,7 @@ mod placement {
 						prop_assert_eq!(in_primary + in_secondary, 6);
 					}
 				}
+				prop_assert!(stored >= 1, "no file was stored, so nothing was checked");
 				Ok(())
 			})?;
 		}

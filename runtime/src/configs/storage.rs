@@ -13,11 +13,15 @@ use crate::{
 };
 
 /// BABE's VRF output of the parent block's author, for slot draws and placement seeds: no
-/// one chooses it (an author can only withhold a block), and it is not known when a
-/// transaction is signed unless the signer waits for a block before submitting, which
-/// gains nothing: inclusion in the next block is not guaranteed and every draw costs the
-/// call's fee. Before the first VRF output exists (genesis, block 1) it falls back to the
-/// parent hash.
+/// one chooses it (an author can only withhold a block). It is public once the parent is,
+/// though, and the draws also hash what the submitter picks (a file's salt, a node key):
+/// a submitter can try salts offline against the current value and submit one whose draw
+/// it likes, at the cost of one fee, if its transaction lands in the next block.
+/// **Known limitation**: the cure is to draw from randomness of a block after inclusion
+/// (a file is recorded "placing" and placed in a later block's `on_initialize`); it is
+/// left to the repair and challenge work, which must not rely on placements being
+/// unpredictable until then. Before the first VRF output exists (genesis, block 1) it
+/// falls back to the parent hash.
 pub struct BlockRandomness;
 impl Randomness<Hash, BlockNumber> for BlockRandomness {
 	fn random(subject: &[u8]) -> (Hash, BlockNumber) {
@@ -83,6 +87,9 @@ impl pallet_storage::Config for Runtime {
 	type MaxFileSize = ConstU64<{ 1 << 40 }>;
 	/// 64 MiB: what a client or a repairer must hold per segment in flight.
 	type MaxSegmentSize = ConstU32<{ 64 << 20 }>;
+	/// 1 MiB: a file of several segments pays for at least a MiB of shard bytes per
+	/// segment, so each shard file a holder keeps is paid for (the default is 16 MiB).
+	type MinSegmentSize = ConstU32<{ 1 << 20 }>;
 	/// Ten minutes for any upload to be placed, pushed and confirmed.
 	type UploadBaseBlocks = ConstU32<{ 10 * MINUTES }>;
 	/// Plus one block per 6 MiB (1 MiB/s): a 1 GiB file gets 27 minutes more.
