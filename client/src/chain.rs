@@ -24,8 +24,14 @@ use crate::ClientError;
 		path = "shoal_primitives::record::FileRecord",
 		with = "::subxt::utils::Static<::shoal_primitives::FileRecord>"
 	),
-	substitute_type(path = "shoal_primitives::chain::FileInfo<A, B, C>", with = "::subxt::utils::Static<crate::chain::File>"),
-	substitute_type(path = "shoal_primitives::chain::NodeInfo<A, B, C>", with = "::subxt::utils::Static<crate::chain::Node>"),
+	substitute_type(
+		path = "shoal_primitives::chain::FileInfo<A, B, C>",
+		with = "::subxt::utils::Static<crate::chain::File>"
+	),
+	substitute_type(
+		path = "shoal_primitives::chain::NodeInfo<A, B, C>",
+		with = "::subxt::utils::Static<crate::chain::Node>"
+	),
 	substitute_type(
 		path = "shoal_primitives::runtime_api::Holder",
 		with = "::subxt::utils::Static<::shoal_primitives::runtime_api::Holder>"
@@ -141,23 +147,26 @@ impl Chain {
 	/// Every registered node with its slot's bytes.
 	pub async fn nodes(&self) -> Result<Vec<(NodeId, Node, u64)>, ClientError> {
 		let at = self.at().await?;
-		let mut entries = at.storage().iter(runtime::storage().capacity().nodes(), ()).await.map_err(ClientError::chain)?;
+		let mut entries = at
+			.storage()
+			.iter(runtime::storage().capacity().nodes(), ())
+			.await
+			.map_err(ClientError::chain)?;
 		let mut nodes = Vec::new();
 		while let Some(entry) = entries.next().await {
 			let entry = entry.map_err(ClientError::chain)?;
 			let node: Node = entry.value().decode().map_err(ClientError::chain)?.0;
 			let key = node_key_of(&entry.key_bytes())?;
 			let bytes = match node.slot {
-				Some(slot) => {
-					at.storage()
-						.try_fetch(runtime::storage().capacity().slot_bytes(), (subxt::utils::Static(slot),))
-						.await
-						.map_err(ClientError::chain)?
-						.map(|v| v.decode())
-						.transpose()
-						.map_err(ClientError::chain)?
-						.unwrap_or(0)
-				},
+				Some(slot) => at
+					.storage()
+					.try_fetch(runtime::storage().capacity().slot_bytes(), (subxt::utils::Static(slot),))
+					.await
+					.map_err(ClientError::chain)?
+					.map(|v| v.decode())
+					.transpose()
+					.map_err(ClientError::chain)?
+					.unwrap_or(0),
 				None => 0,
 			};
 			nodes.push((key, node, bytes));
@@ -169,7 +178,11 @@ impl Chain {
 	/// owner index on chain would make it proportional to the owner's files).
 	pub async fn files_of(&self, owner: &[u8; 32]) -> Result<Vec<(FileId, File)>, ClientError> {
 		let at = self.at().await?;
-		let mut entries = at.storage().iter(runtime::storage().storage().files(), ()).await.map_err(ClientError::chain)?;
+		let mut entries = at
+			.storage()
+			.iter(runtime::storage().storage().files(), ())
+			.await
+			.map_err(ClientError::chain)?;
 		let mut files = Vec::new();
 		while let Some(entry) = entries.next().await {
 			let entry = entry.map_err(ClientError::chain)?;
@@ -191,7 +204,9 @@ impl Chain {
 		record: &FileRecord,
 		periods: u32,
 	) -> Result<Stored, ClientError> {
-		let call = runtime::transactions().storage().store_file(file_id, subxt::utils::Static(record.clone()), periods);
+		let call = runtime::transactions()
+			.storage()
+			.store_file(file_id, subxt::utils::Static(record.clone()), periods);
 		let events = self.submit(&call, signer).await?;
 		let stored = events
 			.find_first::<runtime::storage::events::FileStored>()
@@ -209,7 +224,9 @@ impl Chain {
 
 	/// Extend a file by `periods` days; returns the new expiry block.
 	pub async fn renew(&self, signer: &Keypair, file_id: FileId, periods: u32) -> Result<u32, ClientError> {
-		let events = self.submit(&runtime::transactions().storage().renew(file_id, periods), signer).await?;
+		let events = self
+			.submit(&runtime::transactions().storage().renew(file_id, periods), signer)
+			.await?;
 		let renewed = events
 			.find_first::<runtime::storage::events::FileRenewed>()
 			.ok_or_else(|| ClientError::Chain("renew succeeded without a FileRenewed event".into()))?
@@ -219,7 +236,9 @@ impl Chain {
 
 	/// Delete a file.
 	pub async fn delete(&self, signer: &Keypair, file_id: FileId) -> Result<(), ClientError> {
-		self.submit(&runtime::transactions().storage().delete_file(file_id), signer).await.map(drop)
+		self.submit(&runtime::transactions().storage().delete_file(file_id), signer)
+			.await
+			.map(drop)
 	}
 
 	async fn submit<Call: subxt::transactions::Payload>(

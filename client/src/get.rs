@@ -43,10 +43,19 @@ pub struct GetReport {
 }
 
 /// Fetch `file_id` into `output`.
-pub async fn get(chain: &Chain, identity: &Identity, file_id: FileId, output: &Path, progress: &dyn Progress) -> Result<GetReport, ClientError> {
+pub async fn get(
+	chain: &Chain,
+	identity: &Identity,
+	file_id: FileId,
+	output: &Path,
+	progress: &dyn Progress,
+) -> Result<GetReport, ClientError> {
 	let started = Instant::now();
 	let name = hex::encode(file_id);
-	let file = chain.file(&file_id).await?.ok_or_else(|| ClientError::NotFound { file_id: name.clone() })?;
+	let file = chain
+		.file(&file_id)
+		.await?
+		.ok_or_else(|| ClientError::NotFound { file_id: name.clone() })?;
 	// The key first: another mnemonic is told "wrong key", whoever owns the file.
 	let key = identity.master.file_key(file.record.file_index)?;
 	let decoder = FileDecoder::new(file.record.clone(), &file.owner, &key).map_err(|error| match error {
@@ -62,7 +71,8 @@ pub async fn get(chain: &Chain, identity: &Identity, file_id: FileId, output: &P
 	let k = usize::from(params.data_shards);
 	let segments = decoder.segment_count();
 	let holders = transfer::holders(chain, &file_id, params.total_shards).await?;
-	let client = Client::start(&chain.genesis(), Limits::default(), 64).map_err(|e| ClientError::Overlay(e.to_string()))?;
+	let client =
+		Client::start(&chain.genesis(), Limits::default(), 64).map_err(|e| ClientError::Overlay(e.to_string()))?;
 	// Enough answers to fetch k and hedge twice; the silent ones come last.
 	let (ready, silent) = transfer::probe(&client, &holders, &file_id, segments, k + 2).await;
 	let candidates: Vec<_> = ready.iter().map(|(h, _)| h.clone()).chain(silent).collect();
@@ -73,7 +83,10 @@ pub async fn get(chain: &Chain, identity: &Identity, file_id: FileId, output: &P
 	let folder = output.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
 	let temporary = folder.join(format!(
 		".{}.shoal-partial",
-		output.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_else(|| "download".into())
+		output
+			.file_name()
+			.map(|n| n.to_string_lossy().to_string())
+			.unwrap_or_else(|| "download".into())
 	));
 	let result = async {
 		let mut out = std::fs::File::create(&temporary).map_err(ClientError::io(temporary.display()))?;

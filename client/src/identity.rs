@@ -16,7 +16,9 @@ pub fn default_path() -> PathBuf {
 	if let Some(path) = std::env::var_os("SHOAL_KEYS") {
 		return PathBuf::from(path);
 	}
-	let home = std::env::var_os("HOME").map(PathBuf::from).unwrap_or_else(|| PathBuf::from("."));
+	let home = std::env::var_os("HOME")
+		.map(PathBuf::from)
+		.unwrap_or_else(|| PathBuf::from("."));
 	home.join(".config").join("shoal").join("mnemonic")
 }
 
@@ -46,7 +48,8 @@ impl Identity {
 
 	/// Read the mnemonic from `path`.
 	pub fn load(path: &Path) -> Result<Self, ClientError> {
-		let phrase = std::fs::read_to_string(path).map_err(|_| ClientError::NoKeys { path: path.display().to_string() })?;
+		let phrase =
+			std::fs::read_to_string(path).map_err(|_| ClientError::NoKeys { path: path.display().to_string() })?;
 		Self::from_phrase(&phrase)
 	}
 
@@ -89,7 +92,8 @@ impl Identity {
 mod tests {
 	use super::*;
 
-	const ABANDON: &str = "abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about";
+	const ABANDON: &str =
+		"abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about";
 
 	#[test]
 	fn the_account_is_the_substrate_derivation_of_the_phrase() {

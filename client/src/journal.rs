@@ -53,7 +53,9 @@ pub fn folder() -> PathBuf {
 	if let Some(path) = std::env::var_os("SHOAL_JOURNAL") {
 		return PathBuf::from(path);
 	}
-	let home = std::env::var_os("HOME").map(PathBuf::from).unwrap_or_else(|| PathBuf::from("."));
+	let home = std::env::var_os("HOME")
+		.map(PathBuf::from)
+		.unwrap_or_else(|| PathBuf::from("."));
 	home.join(".local").join("share").join("shoal").join("uploads")
 }
 
@@ -66,9 +68,9 @@ pub fn entry_path(source: &Path) -> PathBuf {
 pub fn load(source: &Path) -> Result<Option<Entry>, ClientError> {
 	let path = entry_path(source);
 	match std::fs::read_to_string(&path) {
-		Ok(text) => serde_json::from_str(&text)
-			.map(Some)
-			.map_err(|e| ClientError::Usage(format!("damaged journal entry {}: {e}; delete it to start over", path.display()))),
+		Ok(text) => serde_json::from_str(&text).map(Some).map_err(|e| {
+			ClientError::Usage(format!("damaged journal entry {}: {e}; delete it to start over", path.display()))
+		}),
 		Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(None),
 		Err(error) => Err(ClientError::io(path.display())(error)),
 	}

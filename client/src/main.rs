@@ -103,7 +103,9 @@ impl Progress for Bar {
 fn file_id(text: &str) -> Result<[u8; 32], ClientError> {
 	let bytes = hex::decode(text.trim_start_matches("0x"))
 		.map_err(|_| ClientError::Usage(format!("`{text}` is not a file id (64 hex digits)")))?;
-	bytes.try_into().map_err(|_| ClientError::Usage(format!("`{text}` is not a file id (64 hex digits)")))
+	bytes
+		.try_into()
+		.map_err(|_| ClientError::Usage(format!("`{text}` is not a file id (64 hex digits)")))
 }
 
 #[tokio::main]
@@ -150,13 +152,18 @@ async fn run(cli: Cli) -> Result<serde_json::Value, ClientError> {
 			identity.save(&keys)?;
 			let mut text = format!("saved a new mnemonic to {}\naccount {}", keys.display(), identity.address());
 			if print {
-				text.push_str(&format!("\nmnemonic (write it down; it is the only way to read your files): {}", identity.phrase()));
+				text.push_str(&format!(
+					"\nmnemonic (write it down; it is the only way to read your files): {}",
+					identity.phrase()
+				));
 			}
 			json!({ "account": identity.address(), "keys": keys.display().to_string(), "mnemonic": print.then(|| identity.phrase().to_string()), "text": text })
 		},
 		Command::Keys(KeysCommand::Restore) => {
 			let mut phrase = String::new();
-			std::io::stdin().read_line(&mut phrase).map_err(ClientError::io("standard input"))?;
+			std::io::stdin()
+				.read_line(&mut phrase)
+				.map_err(ClientError::io("standard input"))?;
 			let identity = Identity::from_phrase(&phrase)?;
 			identity.save(&keys)?;
 			json!({ "account": identity.address(), "keys": keys.display().to_string(), "text": format!("restored account {}", identity.address()) })
@@ -200,7 +207,12 @@ async fn run(cli: Cli) -> Result<serde_json::Value, ClientError> {
 				.iter()
 				.map(|(id, file)| {
 					let status = if matches!(file.status, FileStatus::Live) { "live" } else { "uploading" };
-					format!("{}  {:>12} bytes  {status:9}  expires at block {}", hex::encode(id), file.record.size, file.expires_at)
+					format!(
+						"{}  {:>12} bytes  {status:9}  expires at block {}",
+						hex::encode(id),
+						file.record.size,
+						file.expires_at
+					)
 				})
 				.collect::<Vec<_>>()
 				.join("\n");
@@ -209,7 +221,10 @@ async fn run(cli: Cli) -> Result<serde_json::Value, ClientError> {
 		Command::Status { file_id: id } => {
 			let chain = Chain::connect(&cli.node).await?;
 			let id = file_id(&id)?;
-			let file = chain.file(&id).await?.ok_or_else(|| ClientError::NotFound { file_id: hex::encode(id) })?;
+			let file = chain
+				.file(&id)
+				.await?
+				.ok_or_else(|| ClientError::NotFound { file_id: hex::encode(id) })?;
 			let holders = shoal_client::transfer::holders(&chain, &id, file.record.params.total_shards).await?;
 			let slots: Vec<_> = (0..file.record.params.total_shards)
 				.map(|shard| {
@@ -225,7 +240,15 @@ async fn run(cli: Cli) -> Result<serde_json::Value, ClientError> {
 				.collect();
 			let text = slots
 				.iter()
-				.map(|s| format!("shard {} group {} node {} confirmed {}", s["shard"], s["group"], s["node"].as_str().unwrap_or("(empty slot)"), s["confirmed"]))
+				.map(|s| {
+					format!(
+						"shard {} group {} node {} confirmed {}",
+						s["shard"],
+						s["group"],
+						s["node"].as_str().unwrap_or("(empty slot)"),
+						s["confirmed"]
+					)
+				})
 				.collect::<Vec<_>>()
 				.join("\n");
 			json!({
@@ -269,7 +292,16 @@ async fn run(cli: Cli) -> Result<serde_json::Value, ClientError> {
 				.collect();
 			let text = rows
 				.iter()
-				.map(|r| format!("{} group {} slot {} used {} of {} bytes", r["node"].as_str().unwrap_or(""), r["group"], r["slot"], r["used_bytes"], r["declared_bytes"]))
+				.map(|r| {
+					format!(
+						"{} group {} slot {} used {} of {} bytes",
+						r["node"].as_str().unwrap_or(""),
+						r["group"],
+						r["slot"],
+						r["used_bytes"],
+						r["declared_bytes"]
+					)
+				})
 				.collect::<Vec<_>>()
 				.join("\n");
 			json!({ "nodes": rows, "text": text })

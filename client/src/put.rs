@@ -55,7 +55,13 @@ pub struct PutReport {
 }
 
 /// Store the file at `source` for `days` days.
-pub async fn put(chain: &Chain, identity: &Identity, source: &Path, days: u32, progress: &dyn Progress) -> Result<PutReport, ClientError> {
+pub async fn put(
+	chain: &Chain,
+	identity: &Identity,
+	source: &Path,
+	days: u32,
+	progress: &dyn Progress,
+) -> Result<PutReport, ClientError> {
 	let started = Instant::now();
 	let source = source.canonicalize().map_err(ClientError::io(source.display()))?;
 	let size = std::fs::metadata(&source).map_err(ClientError::io(source.display()))?.len();
@@ -110,15 +116,29 @@ pub async fn put(chain: &Chain, identity: &Identity, source: &Path, days: u32, p
 	// 3. Push.
 	let n = record.params.total_shards;
 	let holders = transfer::holders(chain, &file_id, n).await?;
-	let client = Client::start(&chain.genesis(), Limits::default(), 64).map_err(|e| ClientError::Overlay(e.to_string()))?;
+	let client =
+		Client::start(&chain.genesis(), Limits::default(), 64).map_err(|e| ClientError::Overlay(e.to_string()))?;
 	progress.phase("pushing shards", record.params.stored_bytes(size).unwrap_or(0));
 	let (sent, failed) = push_all(&encoder, &commitment, &source, &client, &holders, threads, progress).await?;
 	let k = usize::from(record.params.data_shards);
 	let half = record.params.shards_per_group();
-	let took = |range: std::ops::Range<u8>| holders.iter().filter(|h| range.contains(&h.shard) && !failed.contains_key(&h.shard)).count();
+	let took = |range: std::ops::Range<u8>| {
+		holders
+			.iter()
+			.filter(|h| range.contains(&h.shard) && !failed.contains_key(&h.shard))
+			.count()
+	};
 	if took(0..half) < k || took(half..n) < k {
-		let detail = failed.iter().map(|(shard, why)| format!("shard {shard}: {why}")).collect::<Vec<_>>().join("; ");
-		return Err(ClientError::UploadIncomplete { accepted: holders.len() - failed.len(), total: usize::from(n), detail });
+		let detail = failed
+			.iter()
+			.map(|(shard, why)| format!("shard {shard}: {why}"))
+			.collect::<Vec<_>>()
+			.join("; ");
+		return Err(ClientError::UploadIncomplete {
+			accepted: holders.len() - failed.len(),
+			total: usize::from(n),
+			detail,
+		});
 	}
 
 	// 4. Live.
@@ -133,12 +153,18 @@ pub async fn put(chain: &Chain, identity: &Identity, source: &Path, days: u32, p
 		resumed,
 		expires_at,
 		bytes_sent: sent,
-		holders: holders.iter().filter(|h| !failed.contains_key(&h.shard)).map(|h| (h.shard, h.name())).collect(),
+		holders: holders
+			.iter()
+			.filter(|h| !failed.contains_key(&h.shard))
+			.map(|h| (h.shard, h.name()))
+			.collect(),
 	})
 }
 
 fn open(path: &Path) -> Result<std::io::BufReader<std::fs::File>, ClientError> {
-	std::fs::File::open(path).map(|f| std::io::BufReader::with_capacity(1 << 20, f)).map_err(ClientError::io(path.display()))
+	std::fs::File::open(path)
+		.map(|f| std::io::BufReader::with_capacity(1 << 20, f))
+		.map_err(ClientError::io(path.display()))
 }
 
 /// A reader that reports bytes read as progress.
@@ -178,41 +204,45 @@ async fn push_all(
 	// The encoder runs on its own threads and hands segments over a two-slot channel;
 	// this thread pushes them. `block_in_place` lets it wait on the async pushes while the
 	// scope keeps the borrowed encoder alive.
-	let encoding = tokio::task::block_in_place(|| std::thread::scope(|scope| {
-		let encode = scope.spawn(move || {
-			encoder.encode(commitment, reader, threads, |segment| {
-				segments_tx.blocking_send(segment).map_err(|_| shoal_codec::CodecError::Io(std::io::ErrorKind::BrokenPipe.into()))
-			})
-		});
-		let pushing = tokio::runtime::Handle::current().block_on(async {
-			let mut sent = 0u64;
-			while let Some(segment) = segments_rx.recv().await {
-				let pushes = segment.shards.iter().filter_map(|shard| {
-					let index = shard.header.shard_index;
-					let holder = by_shard.get(&index)?;
-					if failed.contains_key(&index) {
-						return None;
-					}
-					let bytes = shard.to_bytes();
-					let len = bytes.len() as u64;
-					Some(async move { (index, len, transfer::push(client, holder, bytes).await) })
-				});
-				for (index, len, outcome) in futures::future::join_all(pushes).await {
-					match outcome {
-						Ok(()) => {
-							sent += len;
-							progress.advance(len);
-						},
-						Err(why) => {
-							failed.insert(index, why);
-						},
+	let encoding = tokio::task::block_in_place(|| {
+		std::thread::scope(|scope| {
+			let encode = scope.spawn(move || {
+				encoder.encode(commitment, reader, threads, |segment| {
+					segments_tx
+						.blocking_send(segment)
+						.map_err(|_| shoal_codec::CodecError::Io(std::io::ErrorKind::BrokenPipe.into()))
+				})
+			});
+			let pushing = tokio::runtime::Handle::current().block_on(async {
+				let mut sent = 0u64;
+				while let Some(segment) = segments_rx.recv().await {
+					let pushes = segment.shards.iter().filter_map(|shard| {
+						let index = shard.header.shard_index;
+						let holder = by_shard.get(&index)?;
+						if failed.contains_key(&index) {
+							return None;
+						}
+						let bytes = shard.to_bytes();
+						let len = bytes.len() as u64;
+						Some(async move { (index, len, transfer::push(client, holder, bytes).await) })
+					});
+					for (index, len, outcome) in futures::future::join_all(pushes).await {
+						match outcome {
+							Ok(()) => {
+								sent += len;
+								progress.advance(len);
+							},
+							Err(why) => {
+								failed.insert(index, why);
+							},
+						}
 					}
 				}
-			}
-			(sent, failed)
-		});
-		(encode.join(), pushing)
-	}));
+				(sent, failed)
+			});
+			(encode.join(), pushing)
+		})
+	});
 	let (encoded, pushed) = encoding;
 	encoded.map_err(|_| ClientError::Usage("the encoder panicked".into()))??;
 	Ok(pushed)
@@ -221,7 +251,10 @@ async fn push_all(
 /// Wait until `file_id` is live, or fail once its upload deadline has passed.
 pub async fn wait_live(chain: &Chain, file_id: &FileId) -> Result<(), ClientError> {
 	loop {
-		let file = chain.file(file_id).await?.ok_or_else(|| ClientError::NotFound { file_id: hex::encode(file_id) })?;
+		let file = chain
+			.file(file_id)
+			.await?
+			.ok_or_else(|| ClientError::NotFound { file_id: hex::encode(file_id) })?;
 		match file.status {
 			FileStatus::Live => return Ok(()),
 			FileStatus::Uploading { deadline } => {

@@ -45,7 +45,8 @@ pub async fn holders(chain: &Chain, file_id: &FileId, n: u8) -> Result<Vec<Holde
 		let Some(holder) = chain.holder(file_id, 0, shard).await? else { continue };
 		let Some(node) = holder.node else { continue };
 		let Some(info) = chain.node(&node).await? else { continue };
-		let peer = shoal_overlay::peer_id_of(&node).ok_or_else(|| ClientError::Chain("a node key is not ed25519".into()))?;
+		let peer =
+			shoal_overlay::peer_id_of(&node).ok_or_else(|| ClientError::Chain("a node key is not ed25519".into()))?;
 		let addresses = info
 			.addresses
 			.as_slice()
@@ -62,7 +63,9 @@ pub async fn holders(chain: &Chain, file_id: &FileId, n: u8) -> Result<Vec<Holde
 pub async fn push(client: &Client, holder: &Holder, shard: Vec<u8>) -> Result<(), String> {
 	let mut delay = Duration::from_millis(300);
 	for attempt in 1..=3 {
-		let outcome = client.put(holder.peer, holder.addresses.clone(), PutRequest { shard: shard.clone() }).await;
+		let outcome = client
+			.put(holder.peer, holder.addresses.clone(), PutRequest { shard: shard.clone() })
+			.await;
 		match outcome {
 			Ok(Ok(())) => return Ok(()),
 			Ok(Err(refusal @ Refusal::NotServing(_))) if attempt < 3 => {
@@ -79,8 +82,18 @@ pub async fn push(client: &Client, holder: &Holder, shard: Vec<u8>) -> Result<()
 }
 
 /// A signed `get` for `shard` of `segment`, bound to this client's peer id.
-pub fn signed_get(signer: &Keypair, genesis: &[u8; 32], client: &Client, file_id: FileId, segment: u32, shard: u8) -> GetRequest {
-	let issued_at = SystemTime::now().duration_since(SystemTime::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
+pub fn signed_get(
+	signer: &Keypair,
+	genesis: &[u8; 32],
+	client: &Client,
+	file_id: FileId,
+	segment: u32,
+	shard: u8,
+) -> GetRequest {
+	let issued_at = SystemTime::now()
+		.duration_since(SystemTime::UNIX_EPOCH)
+		.map(|d| d.as_secs())
+		.unwrap_or(0);
 	let message = GetRequest::message(genesis, &client.peer_id().to_bytes(), &file_id, segment, shard, issued_at);
 	GetRequest {
 		file_id,

@@ -181,15 +181,35 @@ fn main() {
 	for (slot, threads) in [1usize, 2].into_iter().enumerate() {
 		let (s, c, c_alt, h) = (seal_step(threads), code_rse(threads), code_simd(threads), hash_step(threads));
 		let rate = |t| format!("{:.2}", gib_per_s(TOTAL, t));
-		steps.rows.push((format!("seal, AES-256-GCM (ring), {threads} core(s)"), rate(s), String::new()));
-		steps.rows.push((format!("code {k} of {n}, reed-solomon-erasure (ours), {threads} core(s)"), rate(c), String::new()));
-		steps.rows.push((format!("code {k} of {n}, reed-solomon-simd (encoder reused), {threads} core(s)"), rate(c_alt), String::new()));
-		steps.rows.push((format!("hash every shard byte, BLAKE3, {threads} core(s)"), rate(h), String::new()));
+		steps
+			.rows
+			.push((format!("seal, AES-256-GCM (ring), {threads} core(s)"), rate(s), String::new()));
+		steps.rows.push((
+			format!("code {k} of {n}, reed-solomon-erasure (ours), {threads} core(s)"),
+			rate(c),
+			String::new(),
+		));
+		steps.rows.push((
+			format!("code {k} of {n}, reed-solomon-simd (encoder reused), {threads} core(s)"),
+			rate(c_alt),
+			String::new(),
+		));
+		steps
+			.rows
+			.push((format!("hash every shard byte, BLAKE3, {threads} core(s)"), rate(h), String::new()));
 		let ceiling = TOTAL as f64 / (s + c + h);
-		steps.rows.push((format!("**ceiling: seal + code + hash, {threads} core(s)**"), format!("{:.2}", ceiling / (1u64 << 30) as f64), String::new()));
+		steps.rows.push((
+			format!("**ceiling: seal + code + hash, {threads} core(s)**"),
+			format!("{:.2}", ceiling / (1u64 << 30) as f64),
+			String::new(),
+		));
 		per_core[slot] = (ceiling, s + c + h);
 	}
-	steps.rows.push(("XChaCha20-Poly1305 alone (RustCrypto), 1 core".into(), format!("{:.2}", gib_per_s(TOTAL, xchacha)), String::new()));
+	steps.rows.push((
+		"XChaCha20-Poly1305 alone (RustCrypto), 1 core".into(),
+		format!("{:.2}", gib_per_s(TOTAL, xchacha)),
+		String::new(),
+	));
 
 	// --- The pipeline.
 	let owner = [9u8; 32];
@@ -199,7 +219,8 @@ fn main() {
 	)
 	.and_then(|m| m.file_key(0))
 	.unwrap();
-	let mut pipeline = Table { title: "Pipeline (input GiB/s, and its share of the ceiling on as many cores)", rows: Vec::new() };
+	let mut pipeline =
+		Table { title: "Pipeline (input GiB/s, and its share of the ceiling on as many cores)", rows: Vec::new() };
 	let encoder = FileEncoder::new(params, &file_key, 0, &owner, TOTAL as u64).unwrap();
 	let mut encode_rate = 0.0;
 	for (slot, threads) in [1usize, 2].into_iter().enumerate() {
@@ -208,11 +229,12 @@ fn main() {
 		});
 		let commitment = encoder.commit(&input[..], threads).unwrap();
 		let encode = time(|| {
-			encoder.encode(&commitment, &input[..], threads, |s: EncodedSegment| {
-				black_box(s);
-				Ok(())
-			})
-			.unwrap();
+			encoder
+				.encode(&commitment, &input[..], threads, |s: EncodedSegment| {
+					black_box(s);
+					Ok(())
+				})
+				.unwrap();
 		});
 		let ceiling = per_core[slot].0;
 		for (what, seconds) in [("commit pass", commit), ("encode pass", encode)] {
@@ -244,7 +266,12 @@ fn main() {
 				shoal_codec::pipeline::decode_stream(
 					&decoder,
 					threads,
-					|s| Ok(upload.segments[s as usize][keep_from..].iter().map(|b| &b[..]).collect::<Vec<_>>()),
+					|s| {
+						Ok(upload.segments[s as usize][keep_from..]
+							.iter()
+							.map(|b| &b[..])
+							.collect::<Vec<_>>())
+					},
 					&mut out,
 				)
 				.unwrap();
@@ -269,14 +296,28 @@ fn main() {
 		let rounds = 10_000;
 		time(|| {
 			for _ in 0..rounds {
-				shoal_primitives::verify_storage_proof(&upload.record, &upload.record.file_id(&owner), 0, 5, &[1234], black_box(&proof)).unwrap();
+				shoal_primitives::verify_storage_proof(
+					&upload.record,
+					&upload.record.file_id(&owner),
+					0,
+					5,
+					&[1234],
+					black_box(&proof),
+				)
+				.unwrap();
 			}
 		}) / rounds as f64
 	};
 	let mut proofs = Table { title: "Storage proofs (one 1 KiB chunk of a 4 MiB shard, native)", rows: Vec::new() };
-	proofs.rows.push(("build".into(), format!("{:.2} ms", build * 1e3), String::new()));
-	proofs.rows.push(("verify (what the runtime runs)".into(), format!("{:.1} µs", verify * 1e6), String::new()));
-	proofs.rows.push(("encoded size".into(), format!("{} bytes", codec::Encode::encoded_size(&proof)), String::new()));
+	proofs
+		.rows
+		.push(("build".into(), format!("{:.2} ms", build * 1e3), String::new()));
+	proofs
+		.rows
+		.push(("verify (what the runtime runs)".into(), format!("{:.1} µs", verify * 1e6), String::new()));
+	proofs
+		.rows
+		.push(("encoded size".into(), format!("{} bytes", codec::Encode::encoded_size(&proof)), String::new()));
 
 	// --- Peak memory: a fresh process per size, so earlier rows do not count.
 	let exe = std::env::current_exe().unwrap();
@@ -284,10 +325,16 @@ fn main() {
 	for mib in [256u64, 1024] {
 		let output = Command::new(&exe).args(["--peak-rss", &mib.to_string()]).output().unwrap();
 		let text = String::from_utf8_lossy(&output.stdout);
-		memory.rows.push((format!("{mib} MiB file"), text.trim().to_string(), String::new()));
+		memory
+			.rows
+			.push((format!("{mib} MiB file"), text.trim().to_string(), String::new()));
 	}
 
-	println!("Defaults: k = {k} of n = {n}, {} -byte segments ({body_len}-byte shard bodies), {} MiB of input per pass.", segment, TOTAL >> 20);
+	println!(
+		"Defaults: k = {k} of n = {n}, {} -byte segments ({body_len}-byte shard bodies), {} MiB of input per pass.",
+		segment,
+		TOTAL >> 20
+	);
 	steps.print(("GiB/s", ""));
 	pipeline.print(("GiB/s", "against"));
 	decode.print(("GiB/s", "against"));

@@ -5,8 +5,7 @@ use criterion::{black_box, criterion_group, criterion_main, BenchmarkId, Criteri
 use shoal_codec::{fuzzing::reference_upload, seal, CodingParams, FileDecoder, FileEncoder, FileKey, MasterKey};
 use shoal_primitives::merkle;
 
-const MNEMONIC: &str =
-	"abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about";
+const MNEMONIC: &str = "abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about";
 const OWNER: [u8; 32] = [9; 32];
 
 fn data(len: usize) -> Vec<u8> {
@@ -36,7 +35,11 @@ fn seal_open(c: &mut Criterion) {
 	let mut sealed = data(segment + 16);
 	seal::seal_in_place(&key, &position, &mut sealed, segment);
 	group.bench_function("open one segment", |b| {
-		b.iter_batched_ref(|| sealed.clone(), |s| assert!(seal::open_in_place(&key, &position, s)), criterion::BatchSize::LargeInput)
+		b.iter_batched_ref(
+			|| sealed.clone(),
+			|s| assert!(seal::open_in_place(&key, &position, s)),
+			criterion::BatchSize::LargeInput,
+		)
 	});
 	group.finish();
 }

@@ -115,9 +115,7 @@ pub enum CodecError {
 		segment: u32,
 	},
 	/// Too few good shards to rebuild a segment.
-	#[error(
-		"segment {segment}: {good} good shards, {needed} needed; missing {missing:?}, rejected {rejected:?}"
-	)]
+	#[error("segment {segment}: {good} good shards, {needed} needed; missing {missing:?}, rejected {rejected:?}")]
 	NotEnoughShards {
 		/// The segment.
 		segment: u32,

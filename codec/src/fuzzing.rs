@@ -82,7 +82,13 @@ pub fn reference_upload(
 pub fn fixture() -> &'static ReferenceUpload {
 	static FIXTURE: OnceLock<ReferenceUpload> = OnceLock::new();
 	FIXTURE.get_or_init(|| {
-		let params = CodingParams { data_shards: 2, total_shards: 6, segment_size: 5000, chunk_size: 1024, ..Default::default() };
+		let params = CodingParams {
+			data_shards: 2,
+			total_shards: 6,
+			segment_size: 5000,
+			chunk_size: 1024,
+			..Default::default()
+		};
 		let phrase = "abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about";
 		let file_key = MasterKey::from_mnemonic(phrase, "")
 			.and_then(|master| master.file_key(0))
@@ -151,7 +157,9 @@ pub fn storage_proof(bytes: &[u8]) {
 	};
 	let mut input = bytes.get(3..).unwrap_or_default();
 	let Ok(proof) = StorageProof::decode(&mut input) else { return };
-	if verify_storage_proof(&file.record, &file.record.file_id(&file.owner), segment, shard_index, &[chunk], &proof).is_ok() {
+	if verify_storage_proof(&file.record, &file.record.file_id(&file.owner), segment, shard_index, &[chunk], &proof)
+		.is_ok()
+	{
 		let real = ShardRef::parse(&file.segments[segment as usize][usize::from(shard_index)])
 			.expect("the fixture's shards are valid; qed");
 		let chunk_size = file.record.params.chunk_size;
@@ -178,8 +186,8 @@ pub fn segment_decoding(edits: &[u8]) {
 			_ => shards[victim].push(edit[2]),
 		}
 	}
-	let decoder = FileDecoder::new(file.record.clone(), &file.owner, &file.file_key)
-		.expect("the fixture's key opens it; qed");
+	let decoder =
+		FileDecoder::new(file.record.clone(), &file.owner, &file.file_key).expect("the fixture's key opens it; qed");
 	if let Ok(plain) = decoder.decode_segment(segment as u32, &shards) {
 		let size = file.record.params.segment_size as usize;
 		let start = segment * size;

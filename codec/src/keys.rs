@@ -156,7 +156,8 @@ impl SegmentKey {
 mod tests {
 	use super::*;
 
-	const ABANDON: &str = "abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about";
+	const ABANDON: &str =
+		"abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about";
 
 	/// BIP39 reference vectors (entropy → mnemonic → seed with passphrase "TREZOR").
 	#[test]

@@ -186,8 +186,13 @@ impl FileEncoder {
 	) -> Result<Self, CodecError> {
 		use rand::RngCore;
 		let mut salt = Salt::default();
-		rand::rngs::OsRng.try_fill_bytes(&mut salt).map_err(|e| CodecError::Randomness(e.to_string()))?;
-		Ok(FileEncoder { upload: Upload::new(params, file_key, file_index, owner, file_size, salt)?, expected_root: None })
+		rand::rngs::OsRng
+			.try_fill_bytes(&mut salt)
+			.map_err(|e| CodecError::Randomness(e.to_string()))?;
+		Ok(FileEncoder {
+			upload: Upload::new(params, file_key, file_index, owner, file_size, salt)?,
+			expected_root: None,
+		})
 	}
 
 	/// Resume the upload described by `record` (from the local journal or the chain): same
@@ -273,7 +278,12 @@ impl FileEncoder {
 						body_len: body.len() as u32,
 						shard_root: merkle::root(&body),
 						file_root: commitment.record.file_root,
-						shard_path: segment.tree.path(i as u32).unwrap_or_default().try_into().map_err(|_| CodecError::PathTooLong)?,
+						shard_path: segment
+							.tree
+							.path(i as u32)
+							.unwrap_or_default()
+							.try_into()
+							.map_err(|_| CodecError::PathTooLong)?,
 						segment_path: segment_path.clone().try_into().map_err(|_| CodecError::PathTooLong)?,
 					};
 					Ok(Shard { header, body })
@@ -483,7 +493,9 @@ fn ordered_pipeline<T: Send, R: Send>(
 			while !exhausted && sent - emitted < threads as u64 {
 				match next_item()? {
 					Some(item) => {
-						job_tx.send((sent, item)).expect("workers run until the job channel closes; qed");
+						job_tx
+							.send((sent, item))
+							.expect("workers run until the job channel closes; qed");
 						sent += 1;
 					},
 					None => exhausted = true,

@@ -82,5 +82,8 @@ fn the_proof_target_verifies_a_genuine_proof() {
 	let file = fuzzing::fixture();
 	let shard = Shard::from_bytes(file.segments[1][3].clone().into()).unwrap();
 	let proof = shard.prove_chunks(&[1]).unwrap();
-	assert_eq!(shoal_primitives::verify_storage_proof(&file.record, &file.record.file_id(&file.owner), 1, 3, &[1], &proof), Ok(()));
+	assert_eq!(
+		shoal_primitives::verify_storage_proof(&file.record, &file.record.file_id(&file.owner), 1, 3, &[1], &proof),
+		Ok(())
+	);
 }

@@ -11,7 +11,13 @@ use shoal_codec::{fuzzing::reference_upload, CodingParams};
 const VECTORS: &str = "tests/vectors/shards.txt";
 
 fn golden_lines() -> Vec<String> {
-	let params = CodingParams { data_shards: 2, total_shards: 6, segment_size: 4096, chunk_size: 1024, ..CodingParams::default() };
+	let params = CodingParams {
+		data_shards: 2,
+		total_shards: 6,
+		segment_size: 4096,
+		chunk_size: 1024,
+		..CodingParams::default()
+	};
 	// 10 000 bytes: three segments, the last one short.
 	let data: Vec<u8> = (0..10_000u32).map(|i| (i * 7 % 251) as u8).collect();
 	let upload = reference_upload(params, file_key(0), 0, &OWNER, [0x5a; 32], data.clone()).unwrap();

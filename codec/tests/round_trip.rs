@@ -38,7 +38,8 @@ fn every_k_subset_of_shards_rebuilds_each_segment() {
 			}
 			for (s, shards) in segments.iter().enumerate() {
 				// Reverse order too: order must not matter.
-				let subset: Vec<&Vec<u8>> = (0..total).rev().filter(|i| mask & (1 << i) != 0).map(|i| &shards[i]).collect();
+				let subset: Vec<&Vec<u8>> =
+					(0..total).rev().filter(|i| mask & (1 << i) != 0).map(|i| &shards[i]).collect();
 				let plain = decoder.decode_segment(s as u32, subset).unwrap();
 				assert_eq!(plain, data[s * 1000..((s + 1) * 1000).min(data.len())], "k={k} n={n} mask={mask:b}");
 			}
@@ -136,7 +137,8 @@ fn shard_bodies_at_chunk_edges_and_segments_at_their_edges_round_trip() {
 	// k = 2 of n = 4, 8 KiB segments: a body is (plain + 16) / 2 bytes, so these sizes put
 	// the body at 1023, 1024 and 1025 bytes (one chunk - 1, one chunk, one chunk + 1),
 	// and the next three cut the file at a segment boundary - 1, exactly, + 1.
-	let params = CodingParams { data_shards: 2, total_shards: 4, segment_size: 8192, chunk_size: 1024, ..Default::default() };
+	let params =
+		CodingParams { data_shards: 2, total_shards: 4, segment_size: 8192, chunk_size: 1024, ..Default::default() };
 	for size in [2030usize, 2032, 2034, 8191, 8192, 8193, 3 * 8192 + 1] {
 		let data = bytes(size, size as u64);
 		let (record, segments) = encode(params, &data);
@@ -149,7 +151,8 @@ fn shard_bodies_at_chunk_edges_and_segments_at_their_edges_round_trip() {
 #[test]
 fn every_chunk_of_every_shard_proves_against_the_file_root() {
 	use shoal_primitives::{merkle, proof::verify_storage_proof};
-	let params = CodingParams { data_shards: 2, total_shards: 4, segment_size: 8192, chunk_size: 1024, ..Default::default() };
+	let params =
+		CodingParams { data_shards: 2, total_shards: 4, segment_size: 8192, chunk_size: 1024, ..Default::default() };
 	let (record, segments) = encode(params, &bytes(12_000, 5));
 	for (s, shards) in segments.iter().enumerate() {
 		for (index, raw) in shards.iter().enumerate() {
@@ -157,8 +160,19 @@ fn every_chunk_of_every_shard_proves_against_the_file_root() {
 			let leaves = merkle::leaf_count(shard.header.body_len, params.chunk_size);
 			let all: Vec<u32> = (0..leaves).collect();
 			let proof = shard.prove_chunks(&all).unwrap();
-			assert_eq!(verify_storage_proof(&record, &record.file_id(&OWNER), s as u32, index as u8, &all, &proof), Ok(()));
-			assert!(verify_storage_proof(&record, &record.file_id(&OWNER), s as u32, (index as u8 + 1) % 4, &all, &proof).is_err());
+			assert_eq!(
+				verify_storage_proof(&record, &record.file_id(&OWNER), s as u32, index as u8, &all, &proof),
+				Ok(())
+			);
+			assert!(verify_storage_proof(
+				&record,
+				&record.file_id(&OWNER),
+				s as u32,
+				(index as u8 + 1) % 4,
+				&all,
+				&proof
+			)
+			.is_err());
 			assert!(shard.prove_chunks(&[leaves]).is_err());
 		}
 	}

@@ -34,7 +34,7 @@ fn damaged_shards_are_skipped_and_named_while_k_good_ones_remain() {
 	let header_len = ShardRef::parse(&shards[0]).unwrap().header.encoded_len();
 	shards[0][header_len + 3] ^= 0xff; // body damage
 	shards[1].truncate(header_len + 5); // truncated
-	// Shards 0 and 1 are bad, shards 2..6 rebuild the segment.
+									 // Shards 0 and 1 are bad, shards 2..6 rebuild the segment.
 	assert_eq!(decoder.decode_segment(0, shards.clone()).unwrap(), data);
 	shards[2].push(0); // oversized
 	match decoder.decode_segment(0, shards) {
@@ -64,7 +64,10 @@ fn shards_of_another_segment_or_upload_are_rejected_by_name() {
 	// The same file uploaded again: another salt, so another file root.
 	let (_, foreign) = encode(small_params(2, 4), &data);
 	let decoder = decoder(&record);
-	assert!(matches!(decoder.check_shard(1, &segments[0][0]), Err((Some(0), ShardRejection::Foreign("another segment")))));
+	assert!(matches!(
+		decoder.check_shard(1, &segments[0][0]),
+		Err((Some(0), ShardRejection::Foreign("another segment")))
+	));
 	assert!(matches!(decoder.check_shard(0, &foreign[0][0]), Err((Some(0), ShardRejection::NotInFile))));
 }
 

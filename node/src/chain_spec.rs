@@ -16,15 +16,9 @@ fn properties() -> sc_chain_spec::Properties {
 	properties
 }
 
-fn from_preset(
-	name: &str,
-	id: &str,
-	chain_type: ChainType,
-	preset: &str,
-) -> Result<ChainSpec, String> {
-	let wasm = WASM_BINARY.ok_or_else(|| {
-		"the runtime WASM was not built; rebuild without SKIP_WASM_BUILD".to_string()
-	})?;
+fn from_preset(name: &str, id: &str, chain_type: ChainType, preset: &str) -> Result<ChainSpec, String> {
+	let wasm =
+		WASM_BINARY.ok_or_else(|| "the runtime WASM was not built; rebuild without SKIP_WASM_BUILD".to_string())?;
 	Ok(ChainSpec::builder(wasm, None)
 		.with_name(name)
 		.with_id(id)

@@ -70,9 +70,9 @@ fn ensure_writable(path: &Path) -> sc_cli::Result<()> {
 
 /// Fail early, naming the address, if a port we must listen on is taken.
 fn ensure_free(address: std::net::SocketAddr, what: &str) -> sc_cli::Result<()> {
-	std::net::TcpListener::bind(address).map(drop).map_err(|e| {
-		sc_cli::Error::Input(format!("{what} address {address} is not available: {e}"))
-	})
+	std::net::TcpListener::bind(address)
+		.map(drop)
+		.map_err(|e| sc_cli::Error::Input(format!("{what} address {address} is not available: {e}")))
 }
 
 /// The TCP socket a `/ip4|ip6/…/tcp/<port>` listen address names (port 0: none).
@@ -133,8 +133,7 @@ pub fn run() -> sc_cli::Result<()> {
 		Some(Subcommand::CheckBlock(cmd)) => {
 			let runner = cli.create_runner(cmd)?;
 			runner.async_run(|config| {
-				let PartialComponents { client, task_manager, import_queue, .. } =
-					service::new_partial(&config)?;
+				let PartialComponents { client, task_manager, import_queue, .. } = service::new_partial(&config)?;
 				Ok((cmd.run(client, import_queue), task_manager))
 			})
 		},
@@ -155,8 +154,7 @@ pub fn run() -> sc_cli::Result<()> {
 		Some(Subcommand::ImportBlocks(cmd)) => {
 			let runner = cli.create_runner(cmd)?;
 			runner.async_run(|config| {
-				let PartialComponents { client, task_manager, import_queue, .. } =
-					service::new_partial(&config)?;
+				let PartialComponents { client, task_manager, import_queue, .. } = service::new_partial(&config)?;
 				Ok((cmd.run(client, import_queue), task_manager))
 			})
 		},
@@ -167,8 +165,7 @@ pub fn run() -> sc_cli::Result<()> {
 		Some(Subcommand::Revert(cmd)) => {
 			let runner = cli.create_runner(cmd)?;
 			runner.async_run(|config| {
-				let PartialComponents { client, task_manager, backend, .. } =
-					service::new_partial(&config)?;
+				let PartialComponents { client, task_manager, backend, .. } = service::new_partial(&config)?;
 				let aux_revert = Box::new(|client, backend, blocks| {
 					sc_consensus_babe::revert(std::sync::Arc::clone(&client), backend, blocks)?;
 					sc_consensus_grandpa::revert(client, blocks)?;
@@ -228,9 +225,10 @@ pub fn run() -> sc_cli::Result<()> {
 						sc_network::NetworkWorker<Block, <Block as sp_runtime::traits::Block>::Hash>,
 					>(config, storage)
 					.map_err(sc_cli::Error::Service),
-					sc_network::config::NetworkBackendType::Litep2p =>
+					sc_network::config::NetworkBackendType::Litep2p => {
 						service::new_full::<sc_network::Litep2pNetworkBackend>(config, storage)
-							.map_err(sc_cli::Error::Service),
+							.map_err(sc_cli::Error::Service)
+					},
 				}
 			})
 		},

@@ -6,9 +6,7 @@ use std::sync::Arc;
 
 use jsonrpsee::RpcModule;
 use sc_consensus_babe::BabeWorkerHandle;
-use sc_consensus_grandpa::{
-	FinalityProofProvider, GrandpaJustificationStream, SharedAuthoritySet, SharedVoterState,
-};
+use sc_consensus_grandpa::{FinalityProofProvider, GrandpaJustificationStream, SharedAuthoritySet, SharedVoterState};
 use sc_transaction_pool_api::TransactionPool;
 use shoal_runtime::{opaque::Block, AccountId, Balance, BlockNumber, Hash, Nonce};
 use sp_api::ProvideRuntimeApi;
@@ -83,9 +81,7 @@ where
 
 	module.merge(System::new(client.clone(), pool).into_rpc())?;
 	module.merge(TransactionPayment::new(client.clone()).into_rpc())?;
-	module.merge(
-		Babe::new(client, babe.babe_worker_handle, babe.keystore, select_chain).into_rpc(),
-	)?;
+	module.merge(Babe::new(client, babe.babe_worker_handle, babe.keystore, select_chain).into_rpc())?;
 	module.merge(
 		Grandpa::new(
 			grandpa.subscription_executor,

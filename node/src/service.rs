@@ -21,16 +21,13 @@ pub(crate) type FullClient =
 	sc_service::TFullClient<Block, RuntimeApi, sc_executor::WasmExecutor<sp_io::SubstrateHostFunctions>>;
 type FullBackend = sc_service::TFullBackend<Block>;
 type FullSelectChain = sc_consensus::LongestChain<FullBackend, Block>;
-type FullGrandpaBlockImport =
-	sc_consensus_grandpa::GrandpaBlockImport<FullBackend, Block, FullClient, FullSelectChain>;
+type FullGrandpaBlockImport = sc_consensus_grandpa::GrandpaBlockImport<FullBackend, Block, FullClient, FullSelectChain>;
 
 /// The inherent data a block needs: its BABE slot and its timestamp.
-type InherentDataProviders =
-	(sp_consensus_babe::inherents::InherentDataProvider, sp_timestamp::InherentDataProvider);
+type InherentDataProviders = (sp_consensus_babe::inherents::InherentDataProvider, sp_timestamp::InherentDataProvider);
 /// Creates [`InherentDataProviders`] for a block on top of a given parent.
-type CreateInherentDataProviders = Arc<
-	dyn sp_inherents::CreateInherentDataProviders<Block, (), InherentDataProviders = InherentDataProviders>,
->;
+type CreateInherentDataProviders =
+	Arc<dyn sp_inherents::CreateInherentDataProviders<Block, (), InherentDataProviders = InherentDataProviders>>;
 type FullBabeBlockImport = sc_consensus_babe::BabeBlockImport<
 	Block,
 	FullClient,
@@ -63,11 +60,10 @@ pub type Service = sc_service::PartialComponents<
 fn slot_and_timestamp(slot_duration: sp_consensus_babe::SlotDuration) -> CreateInherentDataProviders {
 	Arc::new(move |_parent, ()| async move {
 		let timestamp = sp_timestamp::InherentDataProvider::from_system_time();
-		let slot =
-			sp_consensus_babe::inherents::InherentDataProvider::from_timestamp_and_slot_duration(
-				*timestamp,
-				slot_duration,
-			);
+		let slot = sp_consensus_babe::inherents::InherentDataProvider::from_timestamp_and_slot_duration(
+			*timestamp,
+			slot_duration,
+		);
 		Ok((slot, timestamp))
 	})
 }
@@ -86,13 +82,12 @@ pub fn new_partial(config: &Configuration) -> Result<Service, ServiceError> {
 		.transpose()?;
 
 	let executor = sc_service::new_wasm_executor::<sp_io::SubstrateHostFunctions>(&config.executor);
-	let (client, backend, keystore_container, task_manager) =
-		sc_service::new_full_parts::<Block, RuntimeApi, _>(
-			config,
-			telemetry.as_ref().map(|(_, telemetry)| telemetry.handle()),
-			executor,
-			Vec::new(),
-		)?;
+	let (client, backend, keystore_container, task_manager) = sc_service::new_full_parts::<Block, RuntimeApi, _>(
+		config,
+		telemetry.as_ref().map(|(_, telemetry)| telemetry.handle()),
+		executor,
+		Vec::new(),
+	)?;
 	let client = Arc::new(client);
 
 	let telemetry = telemetry.map(|(worker, telemetry)| {
@@ -133,17 +128,16 @@ pub fn new_partial(config: &Configuration) -> Result<Service, ServiceError> {
 		OffchainTransactionPoolFactory::new(transaction_pool.clone()),
 	)?;
 
-	let (import_queue, babe_worker_handle) =
-		sc_consensus_babe::import_queue(sc_consensus_babe::ImportQueueParams {
-			link: babe_link.clone(),
-			block_import: block_import.clone(),
-			justification_import: Some(Box::new(justification_import)),
-			client: client.clone(),
-			slot_duration,
-			spawner: &task_manager.spawn_essential_handle(),
-			registry: config.prometheus_registry(),
-			telemetry: telemetry.as_ref().map(|x| x.handle()),
-		})?;
+	let (import_queue, babe_worker_handle) = sc_consensus_babe::import_queue(sc_consensus_babe::ImportQueueParams {
+		link: babe_link.clone(),
+		block_import: block_import.clone(),
+		justification_import: Some(Box::new(justification_import)),
+		client: client.clone(),
+		slot_duration,
+		spawner: &task_manager.spawn_essential_handle(),
+		registry: config.prometheus_registry(),
+		telemetry: telemetry.as_ref().map(|x| x.handle()),
+	})?;
 
 	Ok(sc_service::PartialComponents {
 		client,
@@ -191,14 +185,12 @@ pub fn new_full<N: sc_network::NetworkBackend<Block, <Block as sp_runtime::trait
 		.ok()
 		.flatten()
 		.ok_or_else(|| ServiceError::Other("the database has no genesis block".into()))?;
-	let grandpa_protocol_name =
-		sc_consensus_grandpa::protocol_standard_name(&genesis_hash, &config.chain_spec);
-	let (grandpa_protocol_config, grandpa_notification_service) =
-		sc_consensus_grandpa::grandpa_peers_set_config::<_, N>(
-			grandpa_protocol_name.clone(),
-			metrics.clone(),
-			peer_store_handle,
-		);
+	let grandpa_protocol_name = sc_consensus_grandpa::protocol_standard_name(&genesis_hash, &config.chain_spec);
+	let (grandpa_protocol_config, grandpa_notification_service) = sc_consensus_grandpa::grandpa_peers_set_config::<_, N>(
+		grandpa_protocol_name.clone(),
+		metrics.clone(),
+		peer_store_handle,
+	);
 	net_config.add_notification_protocol(grandpa_protocol_config);
 
 	let warp_sync = Arc::new(sc_consensus_grandpa::warp_proof::NetworkProvider::new(
@@ -224,19 +216,16 @@ pub fn new_full<N: sc_network::NetworkBackend<Block, <Block as sp_runtime::trait
 		})?;
 
 	if config.offchain_worker.enabled {
-		let offchain_workers =
-			sc_offchain::OffchainWorkers::new(sc_offchain::OffchainWorkerOptions {
-				runtime_api_provider: client.clone(),
-				is_validator: config.role.is_authority(),
-				keystore: Some(keystore_container.keystore()),
-				offchain_db: backend.offchain_storage(),
-				transaction_pool: Some(OffchainTransactionPoolFactory::new(
-					transaction_pool.clone(),
-				)),
-				network_provider: Arc::new(network.clone()),
-				enable_http_requests: false,
-				custom_extensions: |_| vec![],
-			})?;
+		let offchain_workers = sc_offchain::OffchainWorkers::new(sc_offchain::OffchainWorkerOptions {
+			runtime_api_provider: client.clone(),
+			is_validator: config.role.is_authority(),
+			keystore: Some(keystore_container.keystore()),
+			offchain_db: backend.offchain_storage(),
+			transaction_pool: Some(OffchainTransactionPoolFactory::new(transaction_pool.clone())),
+			network_provider: Arc::new(network.clone()),
+			enable_http_requests: false,
+			custom_extensions: |_| vec![],
+		})?;
 		task_manager.spawn_handle().spawn(
 			"offchain-workers-runner",
 			"offchain-worker",
@@ -392,7 +381,10 @@ fn start_storage_worker(
 	use sc_client_api::BlockchainEvents;
 	let seed = crate::storage_key::node_key(&keystore.keystore()).and_then(|public| {
 		crate::storage_key::node_seed(&config.keystore, &public).or_else(|| {
-			config.dev_key_seed.as_deref().and_then(|dev| crate::storage_key::dev_node_seed(dev, &public))
+			config
+				.dev_key_seed
+				.as_deref()
+				.and_then(|dev| crate::storage_key::dev_node_seed(dev, &public))
 		})
 	});
 	let Some(seed) = seed else {
@@ -402,10 +394,14 @@ fn start_storage_worker(
 		);
 		return Ok(());
 	};
-	let directory = storage
-		.storage_dir
-		.clone()
-		.unwrap_or_else(|| config.base_path.path().join("chains").join(config.chain_spec.id()).join("shards"));
+	let directory = storage.storage_dir.clone().unwrap_or_else(|| {
+		config
+			.base_path
+			.path()
+			.join("chains")
+			.join(config.chain_spec.id())
+			.join("shards")
+	});
 	let mut worker_config = shoal_worker::Config::new(directory, storage.storage_quota);
 	let listen = if storage.overlay_listen.is_empty() {
 		vec!["/ip4/0.0.0.0/tcp/30533".to_string()]
@@ -413,12 +409,14 @@ fn start_storage_worker(
 		storage.overlay_listen.clone()
 	};
 	let parse = |text: &String| {
-		text.parse().map_err(|e| ServiceError::Other(format!("overlay address `{text}` is not a multiaddr: {e}")))
+		text.parse()
+			.map_err(|e| ServiceError::Other(format!("overlay address `{text}` is not a multiaddr: {e}")))
 	};
 	worker_config.listen = listen.iter().map(parse).collect::<Result<_, _>>()?;
 	worker_config.public = storage.overlay_public_addr.iter().map(parse).collect::<Result<_, _>>()?;
 	let keypair = shoal_worker::keypair_from_seed(seed).map_err(ServiceError::Other)?;
-	let chain = Arc::new(shoal_worker::chain::ClientView::new(client.clone(), pool.clone()).map_err(ServiceError::Other)?);
+	let chain =
+		Arc::new(shoal_worker::chain::ClientView::new(client.clone(), pool.clone()).map_err(ServiceError::Other)?);
 	let metrics = config
 		.prometheus_registry()
 		.map(shoal_worker::metrics::Metrics::register)
@@ -430,10 +428,12 @@ fn start_storage_worker(
 		.import_notification_stream()
 		.filter(|notification| futures::future::ready(notification.is_new_best))
 		.map(|notification| notification.header.number);
-	task_manager.spawn_essential_handle().spawn("shoal-storage-worker", Some("storage"), async move {
-		if let Err(error) = worker.run(best_blocks, futures::future::pending()).await {
-			log::error!(target: shoal_worker::LOG_TARGET, "the storage worker stopped: {error}");
-		}
-	});
+	task_manager
+		.spawn_essential_handle()
+		.spawn("shoal-storage-worker", Some("storage"), async move {
+			if let Err(error) = worker.run(best_blocks, futures::future::pending()).await {
+				log::error!(target: shoal_worker::LOG_TARGET, "the storage worker stopped: {error}");
+			}
+		});
 	Ok(())
 }

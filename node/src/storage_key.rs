@@ -65,7 +65,9 @@ pub fn node_seed(keystore: &sc_service::config::KeystoreConfig, public: &sp_core
 	let name = format!("{}{}", hex(&NODE_KEY_TYPE.0), hex(&public.0));
 	let contents = std::fs::read_to_string(path.join(name)).ok()?;
 	let suri: String = serde_json::from_str(&contents).ok()?;
-	let password = password.as_ref().map(|p| sp_core::crypto::ExposeSecret::expose_secret(p).to_string());
+	let password = password
+		.as_ref()
+		.map(|p| sp_core::crypto::ExposeSecret::expose_secret(p).to_string());
 	let pair = sp_core::ed25519::Pair::from_string(&suri, password.as_deref()).ok()?;
 	(pair.public() == *public).then(|| pair.seed())
 }
@@ -115,8 +117,9 @@ impl StorageKeyCmd {
 				println!("{}", serde_json::json!({ "node": format!("0x{}", hex(&key.0)) }));
 			},
 			StorageKeyAction::Registration { operator } => {
-				let account = sp_runtime::AccountId32::from_ss58check(operator)
-					.map_err(|e| sc_cli::Error::Input(format!("operator `{operator}` is not an SS58 account: {e:?}")))?;
+				let account = sp_runtime::AccountId32::from_ss58check(operator).map_err(|e| {
+					sc_cli::Error::Input(format!("operator `{operator}` is not an SS58 account: {e:?}"))
+				})?;
 				let message = shoal_primitives::chain::registration_message(&genesis, &account.encode());
 				let proof = keystore
 					.ed25519_sign(NODE_KEY_TYPE, &key, &message)

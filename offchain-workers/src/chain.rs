@@ -106,7 +106,10 @@ where
 
 	fn node_files(&self, node: &NodeId, from: u32, limit: u32) -> Result<NodeFiles, String> {
 		let best = self.client.info().best_hash;
-		self.client.runtime_api().node_files(best, *node, from, limit).map_err(|e| e.to_string())
+		self.client
+			.runtime_api()
+			.node_files(best, *node, from, limit)
+			.map_err(|e| e.to_string())
 	}
 
 	fn submit_confirmation(&self, duty: ShardConfirmation<u32>, signature: NodeSignature) -> Result<(), String> {

@@ -144,7 +144,10 @@ pub struct Worker<C> {
 }
 
 fn now_secs() -> u64 {
-	SystemTime::now().duration_since(SystemTime::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0)
+	SystemTime::now()
+		.duration_since(SystemTime::UNIX_EPOCH)
+		.map(|d| d.as_secs())
+		.unwrap_or(0)
 }
 
 impl<C: ChainView> Worker<C> {
@@ -188,7 +191,9 @@ impl<C: ChainView> Worker<C> {
 		let mut swarm = shoal_overlay::behaviour::swarm(self.shared.keypair.clone(), behaviour, self.config.limits)
 			.map_err(WorkerError::Overlay)?;
 		for address in &self.config.listen {
-			swarm.listen_on(address.clone()).map_err(|e| WorkerError::Overlay(format!("cannot listen on {address}: {e}")))?;
+			swarm
+				.listen_on(address.clone())
+				.map_err(|e| WorkerError::Overlay(format!("cannot listen on {address}: {e}")))?;
 		}
 		for address in &self.config.public {
 			swarm.add_external_address(address.clone());
@@ -261,7 +266,10 @@ impl<C: ChainView> Worker<C> {
 		done: &mpsc::Sender<Done>,
 	) {
 		let Ok(permit) = permits.clone().try_acquire_owned() else {
-			let _ = swarm.behaviour_mut().put.send_response(channel, Err(Refusal::NotServing("busy, retry".into())));
+			let _ = swarm
+				.behaviour_mut()
+				.put
+				.send_response(channel, Err(Refusal::NotServing("busy, retry".into())));
 			return;
 		};
 		let shared = self.shared.clone();
@@ -289,7 +297,10 @@ impl<C: ChainView> Worker<C> {
 		done: &mpsc::Sender<Done>,
 	) {
 		let Ok(permit) = permits.clone().try_acquire_owned() else {
-			let _ = swarm.behaviour_mut().get.send_response(channel, Err(Refusal::NotServing("busy, retry".into())));
+			let _ = swarm
+				.behaviour_mut()
+				.get
+				.send_response(channel, Err(Refusal::NotServing("busy, retry".into())));
 			return;
 		};
 		let shared = self.shared.clone();
@@ -383,7 +394,10 @@ impl<C: ChainView> Worker<C> {
 		let sweep = {
 			let Ok(store) = self.shared.store.lock() else { return };
 			let files = store.files();
-			let start = self.sweep_from.and_then(|from| files.iter().position(|f| *f > from)).unwrap_or(0);
+			let start = self
+				.sweep_from
+				.and_then(|from| files.iter().position(|f| *f > from))
+				.unwrap_or(0);
 			let page: Vec<FileId> = files.iter().skip(start).take(self.config.sweep_per_block).copied().collect();
 			self.sweep_from = page.last().copied().filter(|_| page.len() == self.config.sweep_per_block);
 			page
@@ -445,8 +459,14 @@ impl<C: ChainView> Shared<C> {
 	fn put(&self, bytes: &[u8]) -> Result<FileId, Refusal> {
 		let shard = ShardRef::parse(bytes).map_err(|e| Refusal::Malformed(e.to_string()))?;
 		let header = &shard.header;
-		let file = self.chain.file(&header.file_id).map_err(Refusal::NotServing)?.ok_or(Refusal::UnknownFile)?;
-		shard.check_file_root(&file.record.file_root).map_err(|_| Refusal::WrongFileRoot)?;
+		let file = self
+			.chain
+			.file(&header.file_id)
+			.map_err(Refusal::NotServing)?
+			.ok_or(Refusal::UnknownFile)?;
+		shard
+			.check_file_root(&file.record.file_root)
+			.map_err(|_| Refusal::WrongFileRoot)?;
 		let ours = self.our_shard(&file).map_err(|refusal| match refusal {
 			Refusal::NotYourShard(_) => Refusal::NotYourShard(header.shard_index),
 			other => other,
@@ -455,18 +475,24 @@ impl<C: ChainView> Shared<C> {
 			return Err(Refusal::NotYourShard(header.shard_index));
 		}
 		let mut store = self.store.lock().map_err(|_| Refusal::Internal)?;
-		store.put(&header.file_id, header.segment, header.shard_index, bytes).map_err(|error| match error {
-			StoreError::QuotaFull { .. } => Refusal::QuotaFull,
-			other => {
-				log::error!(target: LOG_TARGET, "could not store a shard: {other}");
-				Refusal::Internal
-			},
-		})?;
+		store
+			.put(&header.file_id, header.segment, header.shard_index, bytes)
+			.map_err(|error| match error {
+				StoreError::QuotaFull { .. } => Refusal::QuotaFull,
+				other => {
+					log::error!(target: LOG_TARGET, "could not store a shard: {other}");
+					Refusal::Internal
+				},
+			})?;
 		Ok(header.file_id)
 	}
 
 	fn get(&self, peer: &PeerId, request: &GetRequest) -> GetResponse {
-		let file = self.chain.file(&request.file_id).map_err(Refusal::NotServing)?.ok_or(Refusal::UnknownFile)?;
+		let file = self
+			.chain
+			.file(&request.file_id)
+			.map_err(Refusal::NotServing)?
+			.ok_or(Refusal::UnknownFile)?;
 		let fresh = now_secs().abs_diff(request.issued_at) <= GET_SIGNATURE_LIFETIME_SECS;
 		let owner: &[u8; 32] = file.owner.as_ref();
 		let message = GetRequest::message(
@@ -487,7 +513,9 @@ impl<C: ChainView> Shared<C> {
 		}
 		let bytes = {
 			let store = self.store.lock().map_err(|_| Refusal::Internal)?;
-			store.get(&request.file_id, request.segment, request.shard_index).map_err(|_| Refusal::Internal)?
+			store
+				.get(&request.file_id, request.segment, request.shard_index)
+				.map_err(|_| Refusal::Internal)?
 		};
 		let bytes = bytes.ok_or(Refusal::NotHeld)?;
 		// Never serve what does not verify, even from our own disk.
@@ -514,7 +542,12 @@ impl<C: ChainView> Shared<C> {
 			return ConfirmationState::Settled;
 		}
 		let segments = file.record.segment_count().unwrap_or(u32::MAX);
-		let stored = self.store.lock().ok().and_then(|s| s.held(file_id).map(|h| h.segments.len() as u32)).unwrap_or(0);
+		let stored = self
+			.store
+			.lock()
+			.ok()
+			.and_then(|s| s.held(file_id).map(|h| h.segments.len() as u32))
+			.unwrap_or(0);
 		if stored >= segments {
 			ConfirmationState::Due
 		} else {
@@ -527,12 +560,17 @@ impl<C: ChainView> Shared<C> {
 		let duty = ShardConfirmation {
 			node: self.node,
 			slot,
-			files: files.to_vec().try_into().map_err(|_| "too many files for one confirmation".to_string())?,
+			files: files
+				.to_vec()
+				.try_into()
+				.map_err(|_| "too many files for one confirmation".to_string())?,
 			signed_at: at,
 		};
 		let message = shoal_primitives::chain::duty_message(&self.chain.genesis(), &duty);
 		let signature = self.keypair.sign(&message).map_err(|e| e.to_string())?;
-		let signature: [u8; 64] = signature.try_into().map_err(|_| "an ed25519 signature is 64 bytes".to_string())?;
+		let signature: [u8; 64] = signature
+			.try_into()
+			.map_err(|_| "an ed25519 signature is 64 bytes".to_string())?;
 		self.chain.submit_confirmation(duty, signature)?;
 		log::info!(target: LOG_TARGET, "confirmed {} file(s) at block {at}", files.len());
 		Ok(())
@@ -544,7 +582,9 @@ impl<C: ChainView> Shared<C> {
 			if let Ok(None) = self.chain.finalized_file(file_id) {
 				let Ok(mut store) = self.store.lock() else { return };
 				match store.remove_file(file_id) {
-					Ok(freed) => log::info!(target: LOG_TARGET, "deleted {freed} bytes of removed file {:02x?}", &file_id[..4]),
+					Ok(freed) => {
+						log::info!(target: LOG_TARGET, "deleted {freed} bytes of removed file {:02x?}", &file_id[..4])
+					},
 					Err(error) => log::error!(target: LOG_TARGET, "could not delete a removed file: {error}"),
 				}
 				if let Some(metrics) = &self.metrics {

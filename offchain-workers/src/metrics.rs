@@ -45,7 +45,10 @@ impl Metrics {
 				)?,
 				registry,
 			)?,
-			bytes_in: register(Counter::new("shoal_worker_bytes_in_total", "Shard bytes received and stored")?, registry)?,
+			bytes_in: register(
+				Counter::new("shoal_worker_bytes_in_total", "Shard bytes received and stored")?,
+				registry,
+			)?,
 			bytes_out: register(Counter::new("shoal_worker_bytes_out_total", "Shard bytes served")?, registry)?,
 			peers: register(Gauge::new("shoal_worker_overlay_peers", "Overlay peers connected")?, registry)?,
 			confirmations: register(
@@ -66,12 +69,16 @@ impl Metrics {
 
 	/// Count one answered request.
 	pub fn request(&self, protocol: &str, ok: bool, took: Duration) {
-		self.requests.with_label_values(&[protocol, if ok { "served" } else { "refused" }]).inc();
+		self.requests
+			.with_label_values(&[protocol, if ok { "served" } else { "refused" }])
+			.inc();
 		self.latency.with_label_values(&[protocol]).observe(took.as_secs_f64());
 	}
 
 	/// Count a confirmation of `files` files.
 	pub fn confirmation(&self, ok: bool, files: usize) {
-		self.confirmations.with_label_values(&[if ok { "submitted" } else { "failed" }]).inc_by(files as u64);
+		self.confirmations
+			.with_label_values(&[if ok { "submitted" } else { "failed" }])
+			.inc_by(files as u64);
 	}
 }

@@ -143,7 +143,9 @@ impl ShardStore {
 
 	/// Whether shard `index` of `segment` is stored.
 	pub fn contains(&self, file_id: &FileId, segment: u32, index: u8) -> bool {
-		self.held.get(file_id).is_some_and(|h| h.shard_index == Some(index) && h.segments.contains(&segment))
+		self.held
+			.get(file_id)
+			.is_some_and(|h| h.shard_index == Some(index) && h.segments.contains(&segment))
 	}
 
 	/// Write a shard (already verified by the caller) crash-safely. Storing a shard that
@@ -218,7 +220,10 @@ mod tests {
 		let dir = tempfile::tempdir().unwrap();
 		let mut store = ShardStore::open(dir.path(), 20).unwrap();
 		store.put(&[1; 32], 0, 0, &[7; 15]).unwrap();
-		assert!(matches!(store.put(&[2; 32], 0, 0, &[8; 10]), Err(StoreError::QuotaFull { len: 10, used: 15, quota: 20 })));
+		assert!(matches!(
+			store.put(&[2; 32], 0, 0, &[8; 10]),
+			Err(StoreError::QuotaFull { len: 10, used: 15, quota: 20 })
+		));
 		assert_eq!(store.get(&[1; 32], 0, 0).unwrap(), Some(vec![7; 15]));
 		assert_eq!(store.get(&[2; 32], 0, 0).unwrap(), None);
 		// Removing a file frees its bytes.

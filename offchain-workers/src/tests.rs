@@ -80,11 +80,15 @@ struct Upload {
 
 /// A real encoded file owned by `owner`, placed in groups 0 and 1.
 fn upload(owner: &sr25519::Pair, salt: u8, size: usize) -> Upload {
-	let params = CodingParams { data_shards: 2, total_shards: 6, segment_size: 1500, chunk_size: 1024, ..Default::default() };
-	let key = MasterKey::from_mnemonic("abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about", "")
-		.unwrap()
-		.file_key(0)
-		.unwrap();
+	let params =
+		CodingParams { data_shards: 2, total_shards: 6, segment_size: 1500, chunk_size: 1024, ..Default::default() };
+	let key = MasterKey::from_mnemonic(
+		"abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about",
+		"",
+	)
+	.unwrap()
+	.file_key(0)
+	.unwrap();
 	let owner_account = AccountId32::from(owner.public().0);
 	let plain: Vec<u8> = (0..size).map(|i| (i * 31 % 251) as u8).collect();
 	let reference = reference_upload(params, key, 0, &owner_account.encode(), [salt; 32], plain).unwrap();
@@ -111,7 +115,10 @@ fn free_port() -> u16 {
 }
 
 fn signed_get(owner: &sr25519::Pair, client: &PeerId, file_id: FileId, segment: u32, shard: u8) -> GetRequest {
-	let issued_at = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
+	let issued_at = std::time::SystemTime::now()
+		.duration_since(std::time::UNIX_EPOCH)
+		.unwrap()
+		.as_secs();
 	let message = GetRequest::message(&GENESIS, &client.to_bytes(), &file_id, segment, shard, issued_at);
 	GetRequest {
 		file_id,
@@ -173,7 +180,10 @@ async fn the_worker_stores_serves_confirms_and_deletes_only_what_it_should() {
 	// The listener may need a moment: retry the first put until it answers.
 	let mut first = None;
 	for _ in 0..50 {
-		match client.put(node_peer, at.clone(), PutRequest { shard: stored.segments[0][usize::from(index)].clone() }).await {
+		match client
+			.put(node_peer, at.clone(), PutRequest { shard: stored.segments[0][usize::from(index)].clone() })
+			.await
+		{
 			Ok(response) => {
 				first = Some(response);
 				break;
@@ -194,16 +204,26 @@ async fn the_worker_stores_serves_confirms_and_deletes_only_what_it_should() {
 	let mut tampered = stored.segments[1][usize::from(index)].clone();
 	let last = tampered.len() - 1;
 	tampered[last] ^= 1;
-	assert!(matches!(client.put(node_peer, at.clone(), PutRequest { shard: tampered }).await.unwrap(), Err(Refusal::Malformed(_))));
+	assert!(matches!(
+		client.put(node_peer, at.clone(), PutRequest { shard: tampered }).await.unwrap(),
+		Err(Refusal::Malformed(_))
+	));
 	let unknown = upload(&owner, 2, 1000);
 	let unknown_shard = PutRequest { shard: unknown.segments[0][usize::from(ours(&unknown.file))].clone() };
 	assert_eq!(client.put(node_peer, at.clone(), unknown_shard).await.unwrap(), Err(Refusal::UnknownFile));
 
 	// Have, and get: only the owner, signed for this client.
-	let holding = client.have(node_peer, at.clone(), HaveRequest { file_id: stored.file_id }).await.unwrap().unwrap();
+	let holding = client
+		.have(node_peer, at.clone(), HaveRequest { file_id: stored.file_id })
+		.await
+		.unwrap()
+		.unwrap();
 	assert_eq!((holding.shard_index, holding.segments_stored), (index, stored.segments.len() as u32));
 	let by_owner = signed_get(&owner, &client.peer_id(), stored.file_id, 2, index);
-	assert_eq!(client.get(node_peer, at.clone(), by_owner).await.unwrap(), Ok(stored.segments[2][usize::from(index)].clone()));
+	assert_eq!(
+		client.get(node_peer, at.clone(), by_owner).await.unwrap(),
+		Ok(stored.segments[2][usize::from(index)].clone())
+	);
 	let by_stranger = signed_get(&stranger, &client.peer_id(), stored.file_id, 2, index);
 	assert_eq!(client.get(node_peer, at.clone(), by_stranger).await.unwrap(), Err(Refusal::NotAuthorized));
 	let for_someone_else = signed_get(&owner, &PeerId::random(), stored.file_id, 2, index);
@@ -224,7 +244,11 @@ async fn the_worker_stores_serves_confirms_and_deletes_only_what_it_should() {
 	let big_index = ours(&big.file);
 	let mut refused = false;
 	for segment in &big.segments {
-		match client.put(node_peer, at.clone(), PutRequest { shard: segment[usize::from(big_index)].clone() }).await.unwrap() {
+		match client
+			.put(node_peer, at.clone(), PutRequest { shard: segment[usize::from(big_index)].clone() })
+			.await
+			.unwrap()
+		{
 			Err(Refusal::QuotaFull) => refused = true,
 			other => assert_eq!(other, Ok(())),
 		}
@@ -235,7 +259,10 @@ async fn the_worker_stores_serves_confirms_and_deletes_only_what_it_should() {
 
 	// The chain drops the first file: its shards leave the disk at the next blocks.
 	chain.files.lock().unwrap().remove(&stored.file_id);
-	let folder = dir.path().join("shards").join(stored.file_id.iter().map(|b| format!("{b:02x}")).collect::<String>());
+	let folder = dir
+		.path()
+		.join("shards")
+		.join(stored.file_id.iter().map(|b| format!("{b:02x}")).collect::<String>());
 	assert!(folder.exists());
 	for number in 8..20 {
 		blocks.send(number).unwrap();
@@ -251,4 +278,3 @@ async fn the_worker_stores_serves_confirms_and_deletes_only_what_it_should() {
 fn tokio_stream<T: Send + 'static>(mut receiver: mpsc::UnboundedReceiver<T>) -> impl futures::Stream<Item = T> + Unpin {
 	Box::pin(futures::stream::poll_fn(move |cx| receiver.poll_recv(cx)))
 }
-

@@ -5,7 +5,11 @@ use std::time::Duration;
 
 use libp2p::{
 	connection_limits::{self, ConnectionLimits},
-	identify, identity::Keypair, noise, request_response, request_response::ProtocolSupport, swarm::NetworkBehaviour,
+	identify,
+	identity::Keypair,
+	noise, request_response,
+	request_response::ProtocolSupport,
+	swarm::NetworkBehaviour,
 	tcp, yamux, StreamProtocol, Swarm, SwarmBuilder,
 };
 use shoal_primitives::Hash;
@@ -73,9 +77,8 @@ impl Behaviour {
 	/// only ask.
 	pub fn new(keypair: &Keypair, genesis: &Hash, serving: bool, limits: Limits) -> Self {
 		let support = if serving { ProtocolSupport::Full } else { ProtocolSupport::Outbound };
-		let [put, get, have] = protocol_names(genesis).map(|name| {
-			StreamProtocol::try_from_owned(name).expect("protocol names start with a slash; qed")
-		});
+		let [put, get, have] = protocol_names(genesis)
+			.map(|name| StreamProtocol::try_from_owned(name).expect("protocol names start with a slash; qed"));
 		let config = |streams| {
 			request_response::Config::default()
 				.with_request_timeout(limits.request_timeout)

@@ -78,24 +78,43 @@ impl Client {
 	}
 
 	/// Push a shard to `peer` (reachable at `addresses`).
-	pub async fn put(&self, peer: PeerId, addresses: Vec<Multiaddr>, request: PutRequest) -> Result<PutResponse, ClientError> {
+	pub async fn put(
+		&self,
+		peer: PeerId,
+		addresses: Vec<Multiaddr>,
+		request: PutRequest,
+	) -> Result<PutResponse, ClientError> {
 		let (reply, answer) = oneshot::channel();
 		self.send(Command::Put(peer, addresses, request, reply), answer).await
 	}
 
 	/// Fetch a shard from `peer`.
-	pub async fn get(&self, peer: PeerId, addresses: Vec<Multiaddr>, request: GetRequest) -> Result<GetResponse, ClientError> {
+	pub async fn get(
+		&self,
+		peer: PeerId,
+		addresses: Vec<Multiaddr>,
+		request: GetRequest,
+	) -> Result<GetResponse, ClientError> {
 		let (reply, answer) = oneshot::channel();
 		self.send(Command::Get(peer, addresses, request, reply), answer).await
 	}
 
 	/// Ask `peer` what it holds of a file.
-	pub async fn have(&self, peer: PeerId, addresses: Vec<Multiaddr>, request: HaveRequest) -> Result<HaveResponse, ClientError> {
+	pub async fn have(
+		&self,
+		peer: PeerId,
+		addresses: Vec<Multiaddr>,
+		request: HaveRequest,
+	) -> Result<HaveResponse, ClientError> {
 		let (reply, answer) = oneshot::channel();
 		self.send(Command::Have(peer, addresses, request, reply), answer).await
 	}
 
-	async fn send<T>(&self, command: Command, answer: oneshot::Receiver<Result<T, ClientError>>) -> Result<T, ClientError> {
+	async fn send<T>(
+		&self,
+		command: Command,
+		answer: oneshot::Receiver<Result<T, ClientError>>,
+	) -> Result<T, ClientError> {
 		self.commands.send(command).await.map_err(|_| ClientError::Stopped)?;
 		answer.await.map_err(|_| ClientError::Stopped)?
 	}
@@ -145,7 +164,10 @@ fn answer<Req, Resp>(
 	event: request_response::Event<Req, Resp>,
 ) {
 	match event {
-		request_response::Event::Message { message: request_response::Message::Response { request_id, response }, .. } => {
+		request_response::Event::Message {
+			message: request_response::Message::Response { request_id, response },
+			..
+		} => {
 			if let Some((_, reply)) = pending.remove(&request_id) {
 				let _ = reply.send(Ok(response));
 			}

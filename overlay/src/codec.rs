@@ -88,11 +88,21 @@ where
 		read_frame(io, self.response_limit).await
 	}
 
-	async fn write_request<T: AsyncWrite + Unpin + Send>(&mut self, _: &StreamProtocol, io: &mut T, request: Req) -> io::Result<()> {
+	async fn write_request<T: AsyncWrite + Unpin + Send>(
+		&mut self,
+		_: &StreamProtocol,
+		io: &mut T,
+		request: Req,
+	) -> io::Result<()> {
 		write_frame(io, request.encode(), self.request_limit).await
 	}
 
-	async fn write_response<T: AsyncWrite + Unpin + Send>(&mut self, _: &StreamProtocol, io: &mut T, response: Resp) -> io::Result<()> {
+	async fn write_response<T: AsyncWrite + Unpin + Send>(
+		&mut self,
+		_: &StreamProtocol,
+		io: &mut T,
+		response: Resp,
+	) -> io::Result<()> {
 		write_frame(io, response.encode(), self.response_limit).await
 	}
 }
@@ -123,11 +133,15 @@ mod tests {
 			let error = read_frame::<Vec<u8>, _>(&mut Cursor::new(huge), 1 << 20).await.unwrap_err();
 			assert!(error.to_string().contains("over this protocol's limit"), "{error}");
 			// Truncated, trailing garbage, and sending over the limit.
-			assert!(read_frame::<Vec<u8>, _>(&mut Cursor::new(frame(10, &[1, 2])), 100).await.is_err());
+			assert!(read_frame::<Vec<u8>, _>(&mut Cursor::new(frame(10, &[1, 2])), 100)
+				.await
+				.is_err());
 			let mut trailing = vec![4u8 << 2, 1, 2, 3, 4, 99];
 			trailing.splice(0..0, (trailing.len() as u32).to_le_bytes());
 			assert!(read_frame::<Vec<u8>, _>(&mut Cursor::new(trailing), 100).await.is_err());
-			assert!(write_frame(&mut Cursor::new(Vec::new()), vec![0u8; 300].encode(), 200).await.is_err());
+			assert!(write_frame(&mut Cursor::new(Vec::new()), vec![0u8; 300].encode(), 200)
+				.await
+				.is_err());
 		});
 	}
 }

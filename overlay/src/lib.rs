@@ -73,7 +73,11 @@ mod tests {
 		let keypair = libp2p::identity::Keypair::generate_ed25519();
 		let public = keypair.public().try_into_ed25519().unwrap().to_bytes();
 		assert_eq!(peer_id_of(&public), Some(keypair.public().to_peer_id()));
-		let other = libp2p::identity::Keypair::generate_ed25519().public().try_into_ed25519().unwrap().to_bytes();
+		let other = libp2p::identity::Keypair::generate_ed25519()
+			.public()
+			.try_into_ed25519()
+			.unwrap()
+			.to_bytes();
 		assert_ne!(peer_id_of(&other), peer_id_of(&public));
 	}
 }

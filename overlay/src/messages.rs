@@ -67,7 +67,14 @@ pub struct GetRequest {
 impl GetRequest {
 	/// The bytes the reader signs: the request bound to the chain (genesis hash) and to the
 	/// asking peer, so a captured request is worthless to anyone else.
-	pub fn message(genesis: &Hash, peer: &[u8], file_id: &FileId, segment: u32, shard_index: u8, issued_at: u64) -> Vec<u8> {
+	pub fn message(
+		genesis: &Hash,
+		peer: &[u8],
+		file_id: &FileId,
+		segment: u32,
+		shard_index: u8,
+		issued_at: u64,
+	) -> Vec<u8> {
 		let mut message = GET_CONTEXT.to_vec();
 		message.extend_from_slice(genesis);
 		(peer, file_id, segment, shard_index, issued_at).encode_to(&mut message);

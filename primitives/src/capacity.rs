@@ -31,8 +31,19 @@ const GIB: u64 = 1 << 30;
 
 /// A non-negative fixed-point number with nine decimal places.
 #[derive(
-	Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Encode, Decode, DecodeWithMemTracking,
-	MaxEncodedLen, TypeInfo,
+	Clone,
+	Copy,
+	Debug,
+	Default,
+	PartialEq,
+	Eq,
+	PartialOrd,
+	Ord,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
 )]
 pub struct FixedU64(pub u64);
 
@@ -44,9 +55,7 @@ impl FixedU64 {
 }
 
 /// What a node reports about itself for one capacity proof.
-#[derive(
-	Clone, Copy, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
-)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo)]
 pub struct CapacityReport {
 	/// P: physical processors.
 	pub processors: u32,
@@ -86,9 +95,7 @@ pub fn capacity(report: &CapacityReport) -> FixedU64 {
 	let compute = if report.cores_per_processor == 0 {
 		0
 	} else {
-		sqrt_t
-			.saturating_mul(offered)
-			.saturating_mul(u128::from(report.processors))
+		sqrt_t.saturating_mul(offered).saturating_mul(u128::from(report.processors))
 			/ u128::from(report.cores_per_processor)
 	};
 	let free = report.disk_reported_bytes.saturating_sub(report.disk_taken_bytes);
@@ -119,7 +126,14 @@ mod tests {
 
 	#[test]
 	fn square_root_is_exact_in_fixed_point() {
-		let r = CapacityReport { processors: 1, cores_per_processor: 1, workload_millis: 2, offered_percent: 1, disk_reported_bytes: 0, disk_taken_bytes: 0 };
+		let r = CapacityReport {
+			processors: 1,
+			cores_per_processor: 1,
+			workload_millis: 2,
+			offered_percent: 1,
+			disk_reported_bytes: 0,
+			disk_taken_bytes: 0,
+		};
 		// √2 = 1.414213562…
 		assert_eq!(capacity(&r), FixedU64(1_414_213_562));
 		for v in [0u128, 1, 2, 3, 4, 15, 16, 17, u64::MAX as u128, u128::MAX] {

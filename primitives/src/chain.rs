@@ -251,7 +251,9 @@ pub fn shard_held_by(
 	slot: SlotRef,
 ) -> Result<Option<u8>, PlacementError> {
 	let half = params.shards_per_group();
-	for (role, group, first) in [(GroupRole::Primary, placement.primary, 0), (GroupRole::Secondary, placement.secondary, half)] {
+	for (role, group, first) in
+		[(GroupRole::Primary, placement.primary, 0), (GroupRole::Secondary, placement.secondary, half)]
+	{
 		if group == slot.group {
 			let slots = group_slots(placement, params, slots_per_group, role)?;
 			return Ok(slots.iter().position(|s| *s == slot.slot).map(|j| first + j as u8));
@@ -322,8 +324,7 @@ mod tests {
 		for slots in [6u16, 7, 12, 64] {
 			for seed in 0..50u8 {
 				let p = placement(seed);
-				let holders: Vec<SlotRef> =
-					(0..12).map(|i| holder_slot(&p, &params, slots, 0, i).unwrap()).collect();
+				let holders: Vec<SlotRef> = (0..12).map(|i| holder_slot(&p, &params, slots, 0, i).unwrap()).collect();
 				assert!(holders[..6].iter().all(|h| h.group == 3) && holders[6..].iter().all(|h| h.group == 7));
 				let mut distinct = holders.clone();
 				distinct.sort();
@@ -370,7 +371,12 @@ mod tests {
 		impl Duty for Other {
 			const KIND: &'static [u8] = b"other";
 		}
-		let duty = ShardConfirmation { node: [1; 32], slot: SlotRef { group: 1, slot: 2 }, files: BoundedList::default(), signed_at: 5u32 };
+		let duty = ShardConfirmation {
+			node: [1; 32],
+			slot: SlotRef { group: 1, slot: 2 },
+			files: BoundedList::default(),
+			signed_at: 5u32,
+		};
 		assert_ne!(duty_message(&[1; 32], &duty), duty_message(&[2; 32], &duty));
 		assert!(duty_message(&[1; 32], &duty).starts_with(b"shoal/duty/v1/confirm-shards\0"));
 		let other = Other(duty.clone());

@@ -140,14 +140,21 @@ impl Tree {
 
 	/// The shard tree of one segment from its shard roots in shard-index order.
 	pub fn of_shards(shard_roots: &[Hash]) -> Self {
-		let leaves = shard_roots.iter().enumerate().map(|(i, root)| shard_leaf(i as u8, root)).collect();
+		let leaves = shard_roots
+			.iter()
+			.enumerate()
+			.map(|(i, root)| shard_leaf(i as u8, root))
+			.collect();
 		Tree::new(TreeKind::Shards, leaves)
 	}
 
 	/// The segment tree of a file from its segment roots in order.
 	pub fn of_segments(segment_roots: &[Hash]) -> Self {
-		let leaves =
-			segment_roots.iter().enumerate().map(|(i, root)| segment_leaf(i as u32, root)).collect();
+		let leaves = segment_roots
+			.iter()
+			.enumerate()
+			.map(|(i, root)| segment_leaf(i as u32, root))
+			.collect();
 		Tree::new(TreeKind::Segments, leaves)
 	}
 
@@ -181,7 +188,12 @@ impl Tree {
 #[cfg_attr(feature = "std", derive(thiserror::Error))]
 pub enum CommitmentError {
 	/// The segment is not in the file, or the shard not in the segment.
-	#[cfg_attr(feature = "std", error("segment {segment} shard {shard_index} is outside the file's {segments} segments of {total_shards} shards"))]
+	#[cfg_attr(
+		feature = "std",
+		error(
+			"segment {segment} shard {shard_index} is outside the file's {segments} segments of {total_shards} shards"
+		)
+	)]
 	OutOfRange {
 		/// Segment claimed.
 		segment: u32,
@@ -224,17 +236,11 @@ pub fn verify_shard_root(
 ) -> Result<(), CommitmentError> {
 	let segments = params.segment_count(size).unwrap_or(0);
 	if segment >= segments || shard_index >= params.total_shards {
-		return Err(CommitmentError::OutOfRange {
-			segment,
-			shard_index,
-			segments,
-			total_shards: params.total_shards,
-		});
+		return Err(CommitmentError::OutOfRange { segment, shard_index, segments, total_shards: params.total_shards });
 	}
-	for (tree, path, leaves) in [
-		(TreeKind::Shards, shard_path, u32::from(params.total_shards)),
-		(TreeKind::Segments, segment_path, segments),
-	] {
+	for (tree, path, leaves) in
+		[(TreeKind::Shards, shard_path, u32::from(params.total_shards)), (TreeKind::Segments, segment_path, segments)]
+	{
 		let expected = tree_depth(leaves);
 		if path.len() as u64 != u64::from(expected) {
 			return Err(CommitmentError::PathLength { tree, got: path.len() as u32, expected });
@@ -272,21 +278,86 @@ mod tests {
 				let shard_root = roots(n.into(), s as u8)[usize::from(i)];
 				let shard_path = tree.path(u32::from(i)).unwrap();
 				assert_eq!(
-					verify_shard_root(&root, &[3; 32], size, &params, s as u32, i, &shard_root, &shard_path, &segment_path),
+					verify_shard_root(
+						&root,
+						&[3; 32],
+						size,
+						&params,
+						s as u32,
+						i,
+						&shard_root,
+						&shard_path,
+						&segment_path
+					),
 					Ok(()),
 					"n {n} segments {segments} segment {s} shard {i}"
 				);
 				// The same root and paths claimed for the neighbouring shard or segment fail.
 				let neighbour = if i + 1 < n { i + 1 } else { i - 1 };
-				assert!(verify_shard_root(&root, &[3; 32], size, &params, s as u32, neighbour, &shard_root, &shard_path, &segment_path).is_err());
+				assert!(verify_shard_root(
+					&root,
+					&[3; 32],
+					size,
+					&params,
+					s as u32,
+					neighbour,
+					&shard_root,
+					&shard_path,
+					&segment_path
+				)
+				.is_err());
 				// Another file id, size or parameter set is refused too.
-				assert!(verify_shard_root(&root, &[4; 32], size, &params, s as u32, i, &shard_root, &shard_path, &segment_path).is_err());
-				assert!(verify_shard_root(&root, &[3; 32], size - 1, &params, s as u32, i, &shard_root, &shard_path, &segment_path).is_err());
+				assert!(verify_shard_root(
+					&root,
+					&[4; 32],
+					size,
+					&params,
+					s as u32,
+					i,
+					&shard_root,
+					&shard_path,
+					&segment_path
+				)
+				.is_err());
+				assert!(verify_shard_root(
+					&root,
+					&[3; 32],
+					size - 1,
+					&params,
+					s as u32,
+					i,
+					&shard_root,
+					&shard_path,
+					&segment_path
+				)
+				.is_err());
 				let other_params = CodingParams { data_shards: 2, ..params };
-				assert!(verify_shard_root(&root, &[3; 32], size, &other_params, s as u32, i, &shard_root, &shard_path, &segment_path).is_err());
+				assert!(verify_shard_root(
+					&root,
+					&[3; 32],
+					size,
+					&other_params,
+					s as u32,
+					i,
+					&shard_root,
+					&shard_path,
+					&segment_path
+				)
+				.is_err());
 				if segments > 1 {
 					let other = if (s as u32) + 1 < segments { s as u32 + 1 } else { s as u32 - 1 };
-					assert!(verify_shard_root(&root, &[3; 32], size, &params, other, i, &shard_root, &shard_path, &segment_path).is_err());
+					assert!(verify_shard_root(
+						&root,
+						&[3; 32],
+						size,
+						&params,
+						other,
+						i,
+						&shard_root,
+						&shard_path,
+						&segment_path
+					)
+					.is_err());
 				}
 			}
 		}

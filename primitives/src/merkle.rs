@@ -106,9 +106,7 @@ fn tree_cv(cvs: &[Hash]) -> Hash {
 }
 
 /// The siblings that prove one leaf, from the leaf level up.
-#[derive(
-	Clone, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo, MaxEncodedLen,
-)]
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo, MaxEncodedLen)]
 pub struct ChunkProof {
 	/// Chaining values of the sibling subtrees, bottom first; at most [`MAX_PROOF_DEPTH`].
 	pub siblings: BoundedSiblings,
@@ -156,7 +154,9 @@ pub enum MerkleError {
 
 /// Whether `chunk_size` is a valid leaf size: 1 KiB times a power of two.
 pub fn valid_chunk_size(chunk_size: u32) -> bool {
-	chunk_size >= BLAKE3_CHUNK_LEN && (chunk_size / BLAKE3_CHUNK_LEN).is_power_of_two() && chunk_size % BLAKE3_CHUNK_LEN == 0
+	chunk_size >= BLAKE3_CHUNK_LEN
+		&& (chunk_size / BLAKE3_CHUNK_LEN).is_power_of_two()
+		&& chunk_size % BLAKE3_CHUNK_LEN == 0
 }
 
 /// For leaf `index` of `leaves`, walking down from the root: at each level, whether the

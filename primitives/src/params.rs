@@ -67,9 +67,7 @@ pub const DEFAULT_CHUNK_SIZE: u32 = 1024;
 pub const CODEC_AES256GCM_RS8_BLAKE3: u8 = 1;
 
 /// How a file is cut, sealed, coded and chunked.
-#[derive(
-	Clone, Copy, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
-)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo)]
 #[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
 pub struct CodingParams {
 	/// Data shards per segment (`k`); any `k` shards rebuild the segment.
@@ -119,7 +117,10 @@ pub enum ParamsError {
 		data: u8,
 	},
 	/// The chunk size is not a power-of-two multiple of 1 KiB in the allowed range.
-	#[cfg_attr(feature = "std", error("chunk size {0} is not a power-of-two multiple of 1 KiB in {MIN_CHUNK_SIZE}..={MAX_CHUNK_SIZE}"))]
+	#[cfg_attr(
+		feature = "std",
+		error("chunk size {0} is not a power-of-two multiple of 1 KiB in {MIN_CHUNK_SIZE}..={MAX_CHUNK_SIZE}")
+	)]
 	ChunkSize(u32),
 	/// The segment size is zero or over [`MAX_SEGMENT_SIZE`].
 	#[cfg_attr(feature = "std", error("segment size {0} is outside 1..={MAX_SEGMENT_SIZE}"))]
@@ -156,8 +157,8 @@ impl CodingParams {
 		if half < self.data_shards {
 			return Err(ParamsError::HalfBelowData { half, data: self.data_shards });
 		}
-		if !(MIN_CHUNK_SIZE..=MAX_CHUNK_SIZE).contains(&self.chunk_size) ||
-			!crate::merkle::valid_chunk_size(self.chunk_size)
+		if !(MIN_CHUNK_SIZE..=MAX_CHUNK_SIZE).contains(&self.chunk_size)
+			|| !crate::merkle::valid_chunk_size(self.chunk_size)
 		{
 			return Err(ParamsError::ChunkSize(self.chunk_size));
 		}
@@ -287,6 +288,9 @@ mod tests {
 	#[test]
 	fn the_first_half_of_the_shards_is_the_primary_group() {
 		let p = CodingParams::default();
-		assert_eq!((0..12).map(|i| p.group_of(i)).collect::<alloc::vec::Vec<_>>(), [0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1]);
+		assert_eq!(
+			(0..12).map(|i| p.group_of(i)).collect::<alloc::vec::Vec<_>>(),
+			[0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1]
+		);
 	}
 }

@@ -114,8 +114,15 @@ pub fn verify_storage_proof(
 	.map_err(ProofError::Commitment)?;
 	let body_len = record.params.shard_body_len(record.size, segment)?;
 	for (position, (index, opening)) in chunk_indices.iter().zip(proof.chunks.as_slice()).enumerate() {
-		merkle::verify(&proof.shard_root, body_len, record.params.chunk_size, *index, opening.data.as_slice(), &opening.proof)
-			.map_err(|error| ProofError::Chunk { position: position as u32, error })?;
+		merkle::verify(
+			&proof.shard_root,
+			body_len,
+			record.params.chunk_size,
+			*index,
+			opening.data.as_slice(),
+			&opening.proof,
+		)
+		.map_err(|error| ProofError::Chunk { position: position as u32, error })?;
 	}
 	Ok(())
 }
@@ -142,7 +149,9 @@ mod tests {
 		let bodies: Vec<Vec<Vec<u8>>> = (0..segments)
 			.map(|s| {
 				let len = params.shard_body_len(size, s).unwrap() as usize;
-				(0..params.total_shards).map(|i| (0..len).map(|b| (b as u32 ^ s ^ u32::from(i) * 7) as u8).collect()).collect()
+				(0..params.total_shards)
+					.map(|i| (0..len).map(|b| (b as u32 ^ s ^ u32::from(i) * 7) as u8).collect())
+					.collect()
 			})
 			.collect();
 		let shard_trees: Vec<Tree> = bodies
@@ -167,7 +176,11 @@ mod tests {
 			let chunk_size = self.record.params.chunk_size;
 			StorageProof {
 				shard_root: merkle::root(body),
-				shard_path: self.shard_trees[segment as usize].path(shard.into()).unwrap().try_into().unwrap(),
+				shard_path: self.shard_trees[segment as usize]
+					.path(shard.into())
+					.unwrap()
+					.try_into()
+					.unwrap(),
 				segment_path: self.file_tree.path(segment).unwrap().try_into().unwrap(),
 				chunks: chunks
 					.iter()

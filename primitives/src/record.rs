@@ -38,9 +38,7 @@ pub fn derive_file_id(owner: &[u8], salt: &Salt) -> FileId {
 }
 
 /// What the chain knows of a file's content.
-#[derive(
-	Clone, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
-)]
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo)]
 #[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
 pub struct FileRecord {
 	/// Root of the two-level commitment over every shard of every segment.
@@ -115,8 +113,11 @@ mod tests {
 		assert_eq!(record().validate(), Ok(()));
 		let odd = FileRecord { params: CodingParams { total_shards: 7, ..CodingParams::default() }, ..record() };
 		assert_eq!(odd.validate(), Err(ParamsError::OddShardCount(7)));
-		let tiny_segments =
-			FileRecord { size: u64::MAX, params: CodingParams { segment_size: 1, ..CodingParams::default() }, ..record() };
+		let tiny_segments = FileRecord {
+			size: u64::MAX,
+			params: CodingParams { segment_size: 1, ..CodingParams::default() },
+			..record()
+		};
 		assert_eq!(tiny_segments.validate(), Err(ParamsError::FileTooLarge(u64::MAX)));
 		// An empty file is a file.
 		assert_eq!(FileRecord { size: 0, ..record() }.validate(), Ok(()));

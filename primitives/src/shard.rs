@@ -100,7 +100,10 @@ pub enum ShardHeaderError {
 	#[cfg_attr(feature = "std", error("not a Shoal shard (bad magic)"))]
 	BadMagic,
 	/// A format version this code does not read.
-	#[cfg_attr(feature = "std", error("shard format version {0} is not supported (this build reads version {FORMAT_VERSION})"))]
+	#[cfg_attr(
+		feature = "std",
+		error("shard format version {0} is not supported (this build reads version {FORMAT_VERSION})")
+	)]
 	UnsupportedVersion(u8),
 	/// The checksum does not match: the header was damaged.
 	#[cfg_attr(feature = "std", error("shard header checksum mismatch"))]
@@ -109,7 +112,10 @@ pub enum ShardHeaderError {
 	#[cfg_attr(feature = "std", error("reserved header bytes are not zero"))]
 	ReservedNotZero,
 	/// A path is longer than any file can need.
-	#[cfg_attr(feature = "std", error("paths of {shard_depth} and {segment_depth} siblings are longer than any file needs"))]
+	#[cfg_attr(
+		feature = "std",
+		error("paths of {shard_depth} and {segment_depth} siblings are longer than any file needs")
+	)]
 	PathTooDeep {
 		/// Siblings claimed on the shard-tree path.
 		shard_depth: u8,
@@ -255,9 +261,8 @@ impl ShardHeader {
 		if raw[11] != 0 || raw[68..72] != [0; 4] {
 			return Err(ShardHeaderError::ReservedNotZero);
 		}
-		let hashes = |from: usize, count: usize| -> Vec<Hash> {
-			(0..count).map(|i| array::<32>(raw, from + 32 * i)).collect()
-		};
+		let hashes =
+			|from: usize, count: usize| -> Vec<Hash> { (0..count).map(|i| array::<32>(raw, from + 32 * i)).collect() };
 		let header = ShardHeader {
 			params: CodingParams {
 				codec_id: raw[5],
@@ -274,7 +279,9 @@ impl ShardHeader {
 			shard_root: array(raw, 72),
 			file_root: array(raw, 104),
 			shard_path: hashes(FIXED_LEN, shard_depth).try_into().map_err(|_| too_deep)?,
-			segment_path: hashes(FIXED_LEN + 32 * shard_depth, segment_depth).try_into().map_err(|_| too_deep)?,
+			segment_path: hashes(FIXED_LEN + 32 * shard_depth, segment_depth)
+				.try_into()
+				.map_err(|_| too_deep)?,
 		};
 		header.validate()?;
 		Ok((header, len))
@@ -337,8 +344,14 @@ mod tests {
 	#[test]
 	fn impossible_values_are_rejected_even_with_a_valid_checksum() {
 		let decode = |bytes: Vec<u8>| ShardHeader::decode(&bytes).map(|(h, _)| h);
-		assert_eq!(decode(with_fields(|h| h.params.data_shards = 0)), Err(ShardHeaderError::Params(ParamsError::NoDataShards)));
-		assert_eq!(decode(with_fields(|h| h.params.total_shards = 13)), Err(ShardHeaderError::Params(ParamsError::OddShardCount(13))));
+		assert_eq!(
+			decode(with_fields(|h| h.params.data_shards = 0)),
+			Err(ShardHeaderError::Params(ParamsError::NoDataShards))
+		);
+		assert_eq!(
+			decode(with_fields(|h| h.params.total_shards = 13)),
+			Err(ShardHeaderError::Params(ParamsError::OddShardCount(13)))
+		);
 		assert!(matches!(decode(with_fields(|h| h.body_len = 1 << 30)), Err(ShardHeaderError::BodyLength { .. })));
 		assert!(matches!(
 			decode(with_fields(|h| h.segment = 3)),

@@ -21,8 +21,8 @@ use shoal_primitives::{
 };
 
 use super::{
-	AccountId, Babe, Balance, Block, BlockNumber, Executive, Grandpa, InherentDataExt, Nonce, Runtime,
-	RuntimeCall, RuntimeGenesisConfig, SessionKeys, Storage, System, TransactionPayment, UncheckedExtrinsic,
+	AccountId, Babe, Balance, Block, BlockNumber, Executive, Grandpa, InherentDataExt, Nonce, Runtime, RuntimeCall,
+	RuntimeGenesisConfig, SessionKeys, Storage, System, TransactionPayment, UncheckedExtrinsic,
 	BABE_GENESIS_EPOCH_CONFIG, VERSION,
 };
 

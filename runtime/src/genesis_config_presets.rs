@@ -32,9 +32,9 @@ use pallet_capacity::{GenesisNode, GroupLayout};
 use shoal_primitives::chain::NodeId;
 
 use crate::{
-	configs::{MinimumBond, RewardPool}, AccountId, BabeConfig, Balance, BalancesConfig, CapacityConfig,
-	RuntimeGenesisConfig, SessionConfig, SessionKeys, SudoConfig, BABE_GENESIS_EPOCH_CONFIG,
-	EXISTENTIAL_DEPOSIT, UNIT,
+	configs::{MinimumBond, RewardPool},
+	AccountId, BabeConfig, Balance, BalancesConfig, CapacityConfig, RuntimeGenesisConfig, SessionConfig, SessionKeys,
+	SudoConfig, BABE_GENESIS_EPOCH_CONFIG, EXISTENTIAL_DEPOSIT, UNIT,
 };
 
 /// Name of the public test network template preset.
@@ -121,7 +121,9 @@ fn genesis(
 }
 
 fn dev_endowments() -> Vec<(AccountId, Balance)> {
-	Sr25519Keyring::well_known().map(|k| (k.to_account_id(), DEV_ENDOWMENT)).collect()
+	Sr25519Keyring::well_known()
+		.map(|k| (k.to_account_id(), DEV_ENDOWMENT))
+		.collect()
 }
 
 /// The six well-known dev accounts as validators and storage nodes, Alice first.

@@ -7,9 +7,9 @@ use serde_json::{json, Value};
 use shoal_runtime::{AccountId, Address, RuntimeCall, SignedPayload, TxExtension, UncheckedExtrinsic, VERSION};
 use sp_consensus_babe::{digests::PreDigest, AuthorityId as BabeId, BABE_ENGINE_ID};
 use sp_consensus_grandpa::AuthorityId as GrandpaId;
-use sp_runtime::traits::IdentifyAccount;
 use sp_core::{crypto::Pair as _, H256};
 use sp_crypto_hashing::twox_128;
+use sp_runtime::traits::IdentifyAccount;
 use sp_runtime::{generic::Era, DigestItem, MultiSignature};
 
 use crate::rpc::Client;
@@ -21,7 +21,9 @@ pub fn from_hex(value: &Value) -> Result<Vec<u8>> {
 }
 
 fn number_of(header: &Value) -> Result<u32> {
-	let text = header["number"].as_str().ok_or_else(|| anyhow!("header without number: {header}"))?;
+	let text = header["number"]
+		.as_str()
+		.ok_or_else(|| anyhow!("header without number: {header}"))?;
 	Ok(u32::from_str_radix(text.trim_start_matches("0x"), 16)?)
 }
 
@@ -71,7 +73,13 @@ pub enum Hasher {
 }
 
 /// Decode the value of `pallet::item[key]` in a storage map at the best block.
-pub fn storage_map<T: Decode>(rpc: &Client, pallet: &str, item: &str, hasher: Hasher, key: &impl Encode) -> Result<Option<T>> {
+pub fn storage_map<T: Decode>(
+	rpc: &Client,
+	pallet: &str,
+	item: &str,
+	hasher: Hasher,
+	key: &impl Encode,
+) -> Result<Option<T>> {
 	let encoded = key.encode();
 	let mut full = twox_128(pallet.as_bytes()).to_vec();
 	full.extend(twox_128(item.as_bytes()));
@@ -104,13 +112,18 @@ pub fn grandpa_authorities(rpc: &Client, at: Option<&Value>) -> Result<Vec<Grand
 /// of the epoch its slot belongs to (BABE enacts a new epoch in the first block of it).
 pub fn block_author(rpc: &Client, hash: &Value) -> Result<BabeId> {
 	let header = rpc.call("chain_getHeader", json!([hash]))?;
-	let logs = header["digest"]["logs"].as_array().ok_or_else(|| anyhow!("header without digest"))?;
+	let logs = header["digest"]["logs"]
+		.as_array()
+		.ok_or_else(|| anyhow!("header without digest"))?;
 	for log in logs {
 		let item = DigestItem::decode(&mut &from_hex(log)?[..])?;
 		if let Some(pre_digest) = item.pre_runtime_try_to::<PreDigest>(&BABE_ENGINE_ID) {
 			let index = pre_digest.authority_index() as usize;
 			let authorities = babe_authorities(rpc, Some(hash))?;
-			return authorities.get(index).cloned().ok_or_else(|| anyhow!("author index {index} out of range"));
+			return authorities
+				.get(index)
+				.cloned()
+				.ok_or_else(|| anyhow!("author index {index} out of range"));
 		}
 	}
 	Err(anyhow!("block {hash} has no BABE pre-digest"))
@@ -142,11 +155,7 @@ pub fn submit_as(rpc: &Client, signer: &sp_core::sr25519::Pair, call: RuntimeCal
 	let implicit = ((), VERSION.spec_version, VERSION.transaction_version, genesis, genesis, (), (), ());
 	let payload = SignedPayload::from_raw(call.clone(), extension.clone(), implicit);
 	let signature = payload.using_encoded(|bytes| signer.sign(bytes));
-	let extrinsic = UncheckedExtrinsic::new_signed(
-		call,
-		Address::Id(account),
-		MultiSignature::Sr25519(signature),
-		extension,
-	);
+	let extrinsic =
+		UncheckedExtrinsic::new_signed(call, Address::Id(account), MultiSignature::Sr25519(signature), extension);
 	rpc.call("author_submitExtrinsic", json!([format!("0x{}", hex::encode(extrinsic.encode()))]))
 }

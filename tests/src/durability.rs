@@ -108,9 +108,7 @@ impl Layout {
 	pub fn is_lost(&self, failed: [usize; 2]) -> bool {
 		match *self {
 			Layout::SingleGroup { data, total } => failed[0] > total - data,
-			Layout::ReplicatedGroups { data, per_group } => {
-				failed.iter().all(|&down| down > per_group - data)
-			}
+			Layout::ReplicatedGroups { data, per_group } => failed.iter().all(|&down| down > per_group - data),
 			Layout::SplitAcrossGroups { data, total } => failed[0] + failed[1] > total - data,
 		}
 	}
@@ -206,19 +204,14 @@ impl Chain {
 		let states: Vec<State> = (0..=sizes[0])
 			.flat_map(|a| (0..=sizes[1]).map(move |b| [a, b]))
 			.filter(|&failed| !layout.is_lost(failed))
-			.flat_map(|failed| {
-				[[false, false], [false, true], [true, false], [true, true]]
-					.map(|dark| (failed, dark))
-			})
+			.flat_map(|failed| [[false, false], [false, true], [true, false], [true, true]].map(|dark| (failed, dark)))
 			.filter(|&(_, dark)| (0..2).all(|group| can_go_dark[group] || !dark[group]))
 			.collect();
-		let index_of =
-			|state| states.iter().position(|&known| known == state).unwrap_or(states.len());
+		let index_of = |state| states.iter().position(|&known| known == state).unwrap_or(states.len());
 		let transitions = states
 			.iter()
 			.map(|&(failed, dark)| {
-				let unavailable =
-					[0, 1].map(|group| if dark[group] { sizes[group] } else { failed[group] });
+				let unavailable = [0, 1].map(|group| if dark[group] { sizes[group] } else { failed[group] });
 				// A replacement rebuilds from `k` readable shards; with fewer it must wait.
 				let repair = if layout.is_lost(unavailable) { 0.0 } else { repair };
 				let mut out = Vec::new();
@@ -249,7 +242,10 @@ impl Chain {
 	}
 
 	fn exit_rates(&self) -> Vec<f64> {
-		self.transitions.iter().map(|out| out.iter().map(|&(_, rate)| rate).sum()).collect()
+		self.transitions
+			.iter()
+			.map(|out| out.iter().map(|&(_, rate)| rate).sum())
+			.collect()
 	}
 }
 
@@ -294,12 +290,7 @@ pub fn loss_probability_within(layout: &Layout, params: &Params, years: f64) -> 
 }
 
 /// One jump of the uniformized chain: `probabilities · (I + Q/Λ)`.
-fn uniformized_jump(
-	chain: &Chain,
-	exit_rates: &[f64],
-	uniform_rate: f64,
-	probabilities: &[f64],
-) -> Vec<f64> {
+fn uniformized_jump(chain: &Chain, exit_rates: &[f64], uniform_rate: f64, probabilities: &[f64]) -> Vec<f64> {
 	let mut next: Vec<f64> = probabilities
 		.iter()
 		.zip(exit_rates.iter().chain([&0.0]))
@@ -356,8 +347,7 @@ pub fn mean_time_to_data_loss(layout: &Layout, params: &Params) -> f64 {
 	}
 	let mut expected_years = vec![0.0; states];
 	for state in (0..states).rev() {
-		let onward: f64 =
-			(state + 1..states).map(|next| rates[state][next] * expected_years[next]).sum();
+		let onward: f64 = (state + 1..states).map(|next| rates[state][next] * expected_years[next]).sum();
 		expected_years[state] = (right_hand_side[state] + onward) / pivot_exit_rates[state];
 	}
 	expected_years[0]
@@ -410,11 +400,7 @@ const CANDIDATES: [(&str, Layout, usize); 6] = [
 	("RS(4,12) across 2 groups", Layout::SplitAcrossGroups { data: 4, total: 12 }, 6),
 	("RS(8,24) across 2 groups", Layout::SplitAcrossGroups { data: 8, total: 24 }, 12),
 	("RS(2,6) across 2 groups", Layout::SplitAcrossGroups { data: 2, total: 6 }, 3),
-	(
-		"RS(4,12) across 2 groups, group size 12",
-		Layout::SplitAcrossGroups { data: 4, total: 12 },
-		12,
-	),
+	("RS(4,12) across 2 groups, group size 12", Layout::SplitAcrossGroups { data: 4, total: 12 }, 12),
 ];
 
 /// Parameter lines and two markdown tables. The first compares every candidate layout for
@@ -513,9 +499,7 @@ fn table_row(label: &str, layout: &Layout, group_size: usize, params: &Params) -
 /// The group-loss rate `γ` at which a stripe's annual loss probability reaches `target`, to
 /// four digits, by bisection on `log γ` (the loss only grows with `γ`).
 fn group_loss_rate_reaching(layout: &Layout, params: &Params, target: f64) -> f64 {
-	let loss = |rate| {
-		annual_loss_probability(layout, &Params { group_loss_rate_per_year: rate, ..*params })
-	};
+	let loss = |rate| annual_loss_probability(layout, &Params { group_loss_rate_per_year: rate, ..*params });
 	let (mut low, mut high) = (1e-12, 1.0);
 	assert!(loss(low) < target && target < loss(high), "{target:e} is out of reach by γ");
 	while high / low > 1.0 + 1e-4 {
@@ -578,11 +562,8 @@ mod tests {
 	#[test]
 	fn group_losses_alone_make_a_mirror() {
 		let layout = Layout::SplitAcrossGroups { data: 1, total: 2 };
-		let params = Params {
-			mean_node_lifetime_years: f64::INFINITY,
-			group_loss_rate_per_year: 0.01,
-			..without_outages()
-		};
+		let params =
+			Params { mean_node_lifetime_years: f64::INFINITY, group_loss_rate_per_year: 0.01, ..without_outages() };
 		let (group_loss, repair) = (params.group_loss_rate_per_year, params.repair_rate(&layout));
 		let expected = (3.0 * group_loss + repair) / (2.0 * group_loss * group_loss);
 		assert_relative(mean_time_to_data_loss(&layout, &params), expected, 1e-9);
@@ -646,8 +627,7 @@ mod tests {
 		let layout = Layout::SingleGroup { data: 1, total: 1 };
 		let params = Params { mean_node_lifetime_years: 0.5, ..Params::default() };
 		for (outage_rate, mean_outage_hours) in [(0.0, 24.0), (1.0, 24.0), (50.0, 1000.0)] {
-			let params =
-				Params { group_outage_rate_per_year: outage_rate, mean_outage_hours, ..params };
+			let params = Params { group_outage_rate_per_year: outage_rate, mean_outage_hours, ..params };
 			assert_relative(annual_loss_probability(&layout, &params), -(-2.0f64).exp_m1(), 1e-12);
 		}
 	}

@@ -40,7 +40,10 @@ pub fn node_binary() -> PathBuf {
 	}
 	let exe = std::env::current_exe().expect("the test knows its own path");
 	// target/<profile>/deps/<test> -> target/<profile>/shoal-node
-	let profile_dir = exe.parent().and_then(Path::parent).expect("test binary lives in <profile>/deps");
+	let profile_dir = exe
+		.parent()
+		.and_then(Path::parent)
+		.expect("test binary lives in <profile>/deps");
 	let binary = profile_dir.join("shoal-node");
 	assert!(
 		binary.exists(),

@@ -30,7 +30,11 @@ fn checked_in_chain_specs_match_the_runtime_presets() {
 		let generated: Value = serde_json::from_slice(&output.stdout).unwrap();
 		let path = dir.join(format!("{chain}.json"));
 		let checked_in: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
-		assert!(checked_in.pointer("/genesis/runtimeGenesis/code").is_none(), "{} holds a WASM that can go stale", path.display());
+		assert!(
+			checked_in.pointer("/genesis/runtimeGenesis/code").is_none(),
+			"{} holds a WASM that can go stale",
+			path.display()
+		);
 		assert_eq!(
 			checked_in,
 			without_code(generated.clone()),
@@ -44,7 +48,10 @@ fn checked_in_chain_specs_match_the_runtime_presets() {
 
 #[test]
 fn the_testnet_template_refuses_to_start_with_development_keys() {
-	let output = Command::new(node_binary()).args(["--chain", "testnet", "--tmp", "--no-prometheus"]).output().unwrap();
+	let output = Command::new(node_binary())
+		.args(["--chain", "testnet", "--tmp", "--no-prometheus"])
+		.output()
+		.unwrap();
 	let stderr = String::from_utf8_lossy(&output.stderr);
 	assert!(!output.status.success(), "the testnet template started:\n{stderr}");
 	assert!(stderr.contains("well-known development keys"), "{stderr}");

@@ -15,7 +15,10 @@ fn assert_clean_failure(args: &[&str], mentions: &str) {
 	let (code, stderr) = run(args);
 	assert_ne!(code, 0, "{args:?} should fail");
 	assert!(!stderr.contains("panicked") && !stderr.contains("stack backtrace"), "{args:?} panicked:\n{stderr}");
-	let error_lines: Vec<&str> = stderr.lines().filter(|l| l.starts_with("Error") || l.starts_with("error")).collect();
+	let error_lines: Vec<&str> = stderr
+		.lines()
+		.filter(|l| l.starts_with("Error") || l.starts_with("error"))
+		.collect();
 	assert_eq!(error_lines.len(), 1, "{args:?} should print exactly one error line:\n{stderr}");
 	assert!(
 		error_lines[0].to_lowercase().contains(&mentions.to_lowercase()),
@@ -46,7 +49,10 @@ fn an_rpc_port_in_use_is_named() {
 	let _serial = serial();
 	let taken = TcpListener::bind("127.0.0.1:0").unwrap();
 	let port = taken.local_addr().unwrap().port().to_string();
-	assert_clean_failure(&["--dev", "--tmp", "--rpc-port", &port, "--no-prometheus"], &format!("RPC address 127.0.0.1:{port}"));
+	assert_clean_failure(
+		&["--dev", "--tmp", "--rpc-port", &port, "--no-prometheus"],
+		&format!("RPC address 127.0.0.1:{port}"),
+	);
 }
 
 #[test]
@@ -55,7 +61,10 @@ fn a_p2p_port_in_use_is_named() {
 	let taken = TcpListener::bind("127.0.0.1:0").unwrap();
 	let port = taken.local_addr().unwrap().port();
 	let listen = format!("/ip4/127.0.0.1/tcp/{port}");
-	assert_clean_failure(&["--dev", "--tmp", "--listen-addr", &listen, "--no-prometheus"], &format!("p2p listen address 127.0.0.1:{port}"));
+	assert_clean_failure(
+		&["--dev", "--tmp", "--listen-addr", &listen, "--no-prometheus"],
+		&format!("p2p listen address 127.0.0.1:{port}"),
+	);
 }
 
 #[test]

@@ -16,8 +16,7 @@ fn dev_node_produces_and_finalizes_blocks() {
 	let _serial = serial();
 	let (node, _dir) = dev_node();
 	let rpc = node.rpc();
-	wait_until(Duration::from_secs(90), "block 3 to be finalized", || Ok(chain::finalized_number(&rpc)? >= 3))
-		.unwrap();
+	wait_until(Duration::from_secs(90), "block 3 to be finalized", || Ok(chain::finalized_number(&rpc)? >= 3)).unwrap();
 	assert!(chain::best_number(&rpc).unwrap() >= 3);
 }
 
@@ -43,12 +42,18 @@ fn polkadot_js_reads_properties_and_metadata_and_sees_a_transfer() {
 	let _serial = serial();
 	let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("js/check.mjs");
 	assert!(
-		Path::new(env!("CARGO_MANIFEST_DIR")).join("js/node_modules/@polkadot/api").exists(),
+		Path::new(env!("CARGO_MANIFEST_DIR"))
+			.join("js/node_modules/@polkadot/api")
+			.exists(),
 		"polkadot.js is not installed: run `npm ci --prefix tests/js` (scripts/test.sh does)"
 	);
 	let (node, _dir) = dev_node();
 	wait_until(Duration::from_secs(60), "block 1", || Ok(chain::best_number(&node.rpc())? >= 1)).unwrap();
-	let output = Command::new("node").arg(&script).arg(node.ws_url()).output().expect("node.js runs");
+	let output = Command::new("node")
+		.arg(&script)
+		.arg(node.ws_url())
+		.output()
+		.expect("node.js runs");
 	let stdout = String::from_utf8_lossy(&output.stdout);
 	let stderr = String::from_utf8_lossy(&output.stderr);
 	assert!(output.status.success(), "polkadot.js check failed:\n{stdout}\n{stderr}");

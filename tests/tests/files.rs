@@ -47,7 +47,11 @@ impl User {
 	fn json(&self, args: &[&str]) -> Result<Value> {
 		let output = self.shoal(args);
 		let stdout = String::from_utf8_lossy(&output.stdout);
-		ensure!(output.status.success(), "shoal {args:?} failed: {stdout}\n{}", String::from_utf8_lossy(&output.stderr));
+		ensure!(
+			output.status.success(),
+			"shoal {args:?} failed: {stdout}\n{}",
+			String::from_utf8_lossy(&output.stderr)
+		);
 		serde_json::from_str(stdout.trim()).with_context(|| format!("shoal {args:?} printed no JSON: {stdout}"))
 	}
 }
@@ -66,7 +70,14 @@ fn content(len: usize, seed: u8) -> Vec<u8> {
 
 /// The node directory of `name` in the network, and the shard files under it.
 fn shard_files(network: &LocalNetwork, name: &str, file_id: &str) -> Vec<String> {
-	let folder = network.dir().join(name).join("chains").join("shoal_local").join("shards").join("shards").join(file_id);
+	let folder = network
+		.dir()
+		.join(name)
+		.join("chains")
+		.join("shoal_local")
+		.join("shards")
+		.join("shards")
+		.join(file_id);
 	let mut names: Vec<String> = std::fs::read_dir(folder)
 		.map(|entries| entries.filter_map(|e| e.ok()?.file_name().into_string().ok()).collect())
 		.unwrap_or_default();
@@ -79,23 +90,41 @@ fn files_go_in_and_come_out_whatever_fails() {
 	let _serial = serial();
 	let mut network = LocalNetwork::start().unwrap();
 	let alice = network.nodes[0].rpc();
-	wait_until(Duration::from_secs(180), "block 2 to be finalized", || Ok(chain::finalized_number(&alice)? >= 2)).unwrap();
+	wait_until(Duration::from_secs(180), "block 2 to be finalized", || Ok(chain::finalized_number(&alice)? >= 2))
+		.unwrap();
 	let work = tempfile::tempdir().unwrap();
 	let user = new_user(&network, work.path(), "user").unwrap();
 
-	let stored = round_trips(&network, &user, work.path()).context("step 1: round trips").unwrap();
-	polkadot_js_reads_the_placement(&network, &user, &stored[3]).context("step 2: polkadot.js").unwrap();
-	a_wrong_mnemonic_is_told_so(&network, work.path(), &stored[3]).context("step 3: wrong key").unwrap();
-	survives_killed_holders(&mut network, &user, work.path(), &stored[3]).context("step 4: killed holders").unwrap();
-	an_interrupted_put_resumes(&user, work.path()).context("step 5: resumed put").unwrap();
-	rm_deletes_shards_and_returns_the_deposit(&network, &user, &stored[2]).context("step 6: rm").unwrap();
+	let stored = round_trips(&network, &user, work.path())
+		.context("step 1: round trips")
+		.unwrap();
+	polkadot_js_reads_the_placement(&network, &user, &stored[3])
+		.context("step 2: polkadot.js")
+		.unwrap();
+	a_wrong_mnemonic_is_told_so(&network, work.path(), &stored[3])
+		.context("step 3: wrong key")
+		.unwrap();
+	survives_killed_holders(&mut network, &user, work.path(), &stored[3])
+		.context("step 4: killed holders")
+		.unwrap();
+	an_interrupted_put_resumes(&user, work.path())
+		.context("step 5: resumed put")
+		.unwrap();
+	rm_deletes_shards_and_returns_the_deposit(&network, &user, &stored[2])
+		.context("step 6: rm")
+		.unwrap();
 }
 
 /// A fresh mnemonic, funded by Alice.
 fn new_user(network: &LocalNetwork, dir: &Path, name: &str) -> Result<User> {
 	let keys = dir.join(format!("{name}.mnemonic"));
 	let node = network.nodes[0].ws_url();
-	let mut user = User { keys: keys.clone(), journal: dir.join(format!("{name}-journal")), node, account: AccountId::new([0; 32]) };
+	let mut user = User {
+		keys: keys.clone(),
+		journal: dir.join(format!("{name}-journal")),
+		node,
+		account: AccountId::new([0; 32]),
+	};
 	let created = user.json(&["keys", "new"])?;
 	user.account = AccountId::from_ss58check(created["account"].as_str().ok_or_else(|| anyhow!("no account"))?)
 		.map_err(|e| anyhow!("{e:?}"))?;
@@ -115,15 +144,24 @@ fn new_user(network: &LocalNetwork, dir: &Path, name: &str) -> Result<User> {
 
 fn round_trips(network: &LocalNetwork, user: &User, dir: &Path) -> Result<Vec<String>> {
 	let mut ids = Vec::new();
-	for (label, len) in [("empty", 0usize), ("one byte", 1), ("one segment + 1", SEGMENT + 1), ("three segments", 2 * SEGMENT + 12_345)] {
+	for (label, len) in
+		[("empty", 0usize), ("one byte", 1), ("one segment + 1", SEGMENT + 1), ("three segments", 2 * SEGMENT + 12_345)]
+	{
 		let input = dir.join(format!("{}.in", label.replace(' ', "-")));
 		let data = content(len, len as u8);
 		std::fs::write(&input, &data)?;
-		let put = user.json(&["put", input.to_str().unwrap(), "--days", "2"]).with_context(|| format!("put {label}"))?;
-		let file_id = put["file_id"].as_str().ok_or_else(|| anyhow!("put printed no file id: {put}"))?.to_string();
+		let put = user
+			.json(&["put", input.to_str().unwrap(), "--days", "2"])
+			.with_context(|| format!("put {label}"))?;
+		let file_id = put["file_id"]
+			.as_str()
+			.ok_or_else(|| anyhow!("put printed no file id: {put}"))?
+			.to_string();
 		ensure!(put["size"] == len, "{label}: put reports size {}", put["size"]);
 		let output = dir.join(format!("{}.out", label.replace(' ', "-")));
-		let get = user.json(&["get", &file_id, "-o", output.to_str().unwrap()]).with_context(|| format!("get {label}"))?;
+		let get = user
+			.json(&["get", &file_id, "-o", output.to_str().unwrap()])
+			.with_context(|| format!("get {label}"))?;
 		ensure!(std::fs::read(&output)? == data, "{label}: the file came back different");
 		ensure!(get["bytes_returned"] == len, "{label}: get reports {} bytes", get["bytes_returned"]);
 		// Every shard on exactly the holder the chain computes.
@@ -139,7 +177,11 @@ fn round_trips(network: &LocalNetwork, user: &User, dir: &Path) -> Result<Vec<St
 			let expected: Vec<String> = (0..segments).map(|s| format!("{s}.{index}")).collect();
 			let mut expected = expected;
 			expected.sort();
-			ensure!(shard_files(network, name, &file_id) == expected, "{label}: {name}'s disk holds {:?}, expected {expected:?}", shard_files(network, name, &file_id));
+			ensure!(
+				shard_files(network, name, &file_id) == expected,
+				"{label}: {name}'s disk holds {:?}, expected {expected:?}",
+				shard_files(network, name, &file_id)
+			);
 		}
 		ids.push(file_id);
 	}
@@ -157,12 +199,19 @@ fn node_key_of(name: &str) -> String {
 fn polkadot_js_reads_the_placement(network: &LocalNetwork, user: &User, file_id: &str) -> Result<()> {
 	let status = user.json(&["status", file_id])?;
 	let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("js/read.mjs");
-	let output = Command::new("node").arg(&script).arg(network.nodes[0].ws_url()).arg(file_id).output()?;
+	let output = Command::new("node")
+		.arg(&script)
+		.arg(network.nodes[0].ws_url())
+		.arg(file_id)
+		.output()?;
 	let stdout = String::from_utf8_lossy(&output.stdout);
 	ensure!(output.status.success(), "read.mjs failed: {stdout}{}", String::from_utf8_lossy(&output.stderr));
 	let read: Value = serde_json::from_str(stdout.trim())?;
 	ensure!(read["size"] == status["size"], "size: polkadot.js {} vs shoal {}", read["size"], status["size"]);
-	ensure!(read["primary"] == status["primary"] && read["secondary"] == status["secondary"], "placement differs: {read} vs {status}");
+	ensure!(
+		read["primary"] == status["primary"] && read["secondary"] == status["secondary"],
+		"placement differs: {read} vs {status}"
+	);
 	Ok(())
 }
 
@@ -185,7 +234,11 @@ fn a_wrong_mnemonic_is_told_so(network: &LocalNetwork, dir: &Path, file_id: &str
 		.args(["get", file_id, "-o", output_path.to_str().unwrap()])
 		.output()?;
 	ensure!(!output.status.success() && !output_path.exists());
-	ensure!(String::from_utf8_lossy(&output.stdout).contains("mnemonic"), "{}", String::from_utf8_lossy(&output.stdout));
+	ensure!(
+		String::from_utf8_lossy(&output.stdout).contains("mnemonic"),
+		"{}",
+		String::from_utf8_lossy(&output.stdout)
+	);
 	Ok(())
 }
 
@@ -204,20 +257,28 @@ fn survives_killed_holders(network: &mut LocalNetwork, user: &User, dir: &Path, 
 		}
 		let output = dir.join("survived.out");
 		let _ = std::fs::remove_file(&output);
-		via.json(&["get", file_id, "-o", output.to_str().unwrap()]).with_context(|| format!("get with {killed:?} killed"))?;
+		via.json(&["get", file_id, "-o", output.to_str().unwrap()])
+			.with_context(|| format!("get with {killed:?} killed"))?;
 		ensure!(std::fs::read(&output)? == expected, "the file came back different with {killed:?} killed");
 		for index in &killed {
 			network.nodes[*index].restart()?;
 		}
 		let rpc = network.nodes[survivor].rpc();
 		let target = chain::best_number(&rpc)?;
-		wait_until(Duration::from_secs(240), "finality after the restart", || Ok(chain::finalized_number(&rpc)? >= target))?;
+		wait_until(Duration::from_secs(240), "finality after the restart", || {
+			Ok(chain::finalized_number(&rpc)? >= target)
+		})?;
 	}
 	Ok(())
 }
 
 fn clone_user(user: &User) -> User {
-	User { keys: user.keys.clone(), journal: user.journal.clone(), node: user.node.clone(), account: user.account.clone() }
+	User {
+		keys: user.keys.clone(),
+		journal: user.journal.clone(),
+		node: user.node.clone(),
+		account: user.account.clone(),
+	}
 }
 
 fn an_interrupted_put_resumes(user: &User, dir: &Path) -> Result<()> {
@@ -257,7 +318,10 @@ fn rm_deletes_shards_and_returns_the_deposit(network: &LocalNetwork, user: &User
 	ensure!(LOCAL_NAMES.iter().any(|name| !shard_files(network, name, file_id).is_empty()), "no shards before rm");
 	user.json(&["rm", file_id])?;
 	let after = held(&alice)?;
-	ensure!(before - after == shoal_runtime::configs::FileDeposit::get(), "the deposit was not returned: {before} -> {after}");
+	ensure!(
+		before - after == shoal_runtime::configs::FileDeposit::get(),
+		"the deposit was not returned: {before} -> {after}"
+	);
 	wait_until(Duration::from_secs(120), "the holders to delete the shards", || {
 		Ok(LOCAL_NAMES.iter().all(|name| shard_files(network, name, file_id).is_empty()))
 	})?;

@@ -21,18 +21,24 @@ use shoal_runtime::{AccountId, RuntimeCall, SessionKeys};
 use sp_consensus_babe::AuthorityId as BabeId;
 use sp_consensus_grandpa::AuthorityId as GrandpaId;
 use sp_core::Pair;
-use sp_runtime::traits::IdentifyAccount;
 use sp_keyring::{Ed25519Keyring, Sr25519Keyring};
+use sp_runtime::traits::IdentifyAccount;
 
 #[test]
 fn the_local_network_stores_files_changes_validators_and_recovers_nodes() {
 	let _serial = serial();
 	let mut network = LocalNetwork::start().unwrap();
 	finalizes(&network).context("step 1: finality").unwrap();
-	polkadot_js_stores_and_a_holder_confirms(&network).context("step 2: storage through polkadot.js").unwrap();
+	polkadot_js_stores_and_a_holder_confirms(&network)
+		.context("step 2: storage through polkadot.js")
+		.unwrap();
 	// The newcomer stays up: it is a voter from now on, and step 4 kills another.
-	let _newcomer = a_newcomer_joins_and_dave_leaves(&mut network).context("step 3: validator hand-over").unwrap();
-	a_killed_node_catches_up_after_restart(&mut network).context("step 4: restart").unwrap();
+	let _newcomer = a_newcomer_joins_and_dave_leaves(&mut network)
+		.context("step 3: validator hand-over")
+		.unwrap();
+	a_killed_node_catches_up_after_restart(&mut network)
+		.context("step 4: restart")
+		.unwrap();
 }
 
 fn finalizes(network: &LocalNetwork) -> Result<()> {
@@ -51,7 +57,10 @@ fn polkadot_js_stores_and_a_holder_confirms(network: &LocalNetwork) -> Result<()
 		dir.join("node_modules/@polkadot/api").exists(),
 		"polkadot.js is not installed: run `npm ci --prefix tests/js` (scripts/test.sh does)"
 	);
-	let output = Command::new("node").arg(dir.join("storage.mjs")).arg(network.nodes[0].ws_url()).output()?;
+	let output = Command::new("node")
+		.arg(dir.join("storage.mjs"))
+		.arg(network.nodes[0].ws_url())
+		.output()?;
 	let stdout = String::from_utf8_lossy(&output.stdout);
 	let stderr = String::from_utf8_lossy(&output.stderr);
 	ensure!(output.status.success(), "storage.mjs failed:\n{stdout}\n{stderr}");
@@ -68,7 +77,9 @@ fn a_newcomer_joins_and_dave_leaves(network: &mut LocalNetwork) -> Result<Node> 
 
 	// A seventh node, a validator with an empty keystore.
 	let mut config = NodeConfig::new("newcomer", "local", network.dir().join("newcomer"));
-	config.extra.extend(["--validator".into(), "--bootnodes".into(), network.bootnode().into()]);
+	config
+		.extra
+		.extend(["--validator".into(), "--bootnodes".into(), network.bootnode().into()]);
 	config.extra.extend(["--node-key".into(), format!("{:064x}", 77)]);
 	let newcomer_node = Node::start(config)?;
 	let newcomer_rpc = newcomer_node.rpc();
@@ -84,13 +95,15 @@ fn a_newcomer_joins_and_dave_leaves(network: &mut LocalNetwork) -> Result<Node> 
 			chain::storage_map(&alice, "System", "Account", chain::Hasher::Blake2_128Concat, &newcomer)?;
 		Ok(account.is_some_and(|info| info.data.free > 0))
 	})?;
-	let generated = newcomer_rpc.call("author_rotateKeysWithOwner", json!([format!("0x{}", hex::encode(newcomer.encode()))]))?;
+	let generated =
+		newcomer_rpc.call("author_rotateKeysWithOwner", json!([format!("0x{}", hex::encode(newcomer.encode()))]))?;
 	let keys = SessionKeys::decode(&mut &chain::from_hex(&generated["keys"])?[..])?;
 	let proof = chain::from_hex(&generated["proof"])?;
 	let set_keys = RuntimeCall::Session(pallet_session::Call::set_keys { keys: keys.clone(), proof });
 	chain::submit_as(&alice, &newcomer_pair, set_keys)?;
 	wait_until(Duration::from_secs(60), "the newcomer's keys to be set", || {
-		let keys: Option<SessionKeys> = chain::storage_map(&alice, "Session", "NextKeys", chain::Hasher::Twox64Concat, &newcomer)?;
+		let keys: Option<SessionKeys> =
+			chain::storage_map(&alice, "Session", "NextKeys", chain::Hasher::Twox64Concat, &newcomer)?;
 		Ok(keys.is_some())
 	})?;
 	let pin = RuntimeCall::Sudo(pallet_sudo::Call::sudo {
@@ -114,7 +127,11 @@ fn a_newcomer_joins_and_dave_leaves(network: &mut LocalNetwork) -> Result<Node> 
 		chain::grandpa_authorities(&alice, None)?.contains(&dave_grandpa),
 		"Dave is not a GRANDPA voter before leaving: the voter lookup would prove nothing"
 	);
-	chain::submit(&network.nodes[0].rpc(), Sr25519Keyring::Dave, RuntimeCall::Capacity(pallet_capacity::Call::unregister {}))?;
+	chain::submit(
+		&network.nodes[0].rpc(),
+		Sr25519Keyring::Dave,
+		RuntimeCall::Capacity(pallet_capacity::Call::unregister {}),
+	)?;
 	let dave_log_start = network.nodes[3].log_len();
 
 	// Two session boundaries (sessions are ten blocks): the newcomer is in, Dave is out.
@@ -132,7 +149,10 @@ fn a_newcomer_joins_and_dave_leaves(network: &mut LocalNetwork) -> Result<Node> 
 		let author = chain::block_author(&alice, &hash)?;
 		ensure!(author != dave_babe, "block {number} was authored by Dave after he left");
 		newcomer_authored += u32::from(author == keys.babe);
-		ensure!(!chain::babe_authorities(&alice, Some(&hash))?.contains(&dave_babe), "Dave is a BABE authority at {number}");
+		ensure!(
+			!chain::babe_authorities(&alice, Some(&hash))?.contains(&dave_babe),
+			"Dave is a BABE authority at {number}"
+		);
 		let voters = chain::grandpa_authorities(&alice, Some(&hash))?;
 		ensure!(voters.len() == 6, "{} GRANDPA voters at {number}, expected six", voters.len());
 		ensure!(!voters.contains(&dave_grandpa), "Dave is a GRANDPA voter at {number}");

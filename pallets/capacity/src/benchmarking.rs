@@ -23,8 +23,8 @@ fn operator_and_key<T: Config>(index: u32) -> (T::AccountId, NodeId, NodeSignatu
 }
 
 fn addresses() -> Addresses {
-	let address: Vec<u8> = b"/ip4/203.0.113.255/tcp/65535/p2p/12D3KooWQYhTNQdmr3ArTeUHRYzFg94BKyTkoWBDWez9kSCVe2Xo"
-		.to_vec();
+	let address: Vec<u8> =
+		b"/ip4/203.0.113.255/tcp/65535/p2p/12D3KooWQYhTNQdmr3ArTeUHRYzFg94BKyTkoWBDWez9kSCVe2Xo".to_vec();
 	let list: Vec<_> = (0..shoal_primitives::chain::MAX_ADDRESSES)
 		.map(|_| address.clone().try_into().expect("the address fits MAX_ADDRESS_LEN; qed"))
 		.collect();
@@ -61,11 +61,21 @@ mod benchmarks {
 			// The candidates filled their groups exactly: one more node opens a group.
 			let (operator, node, proof) = operator_and_key::<T>(999);
 			let none = Default::default();
-			Pallet::<T>::register_node(RawOrigin::Signed(operator).into(), node, proof, addresses(), 1, false, none, T::MinimumBond::get())?;
+			Pallet::<T>::register_node(
+				RawOrigin::Signed(operator).into(),
+				node,
+				proof,
+				addresses(),
+				1,
+				false,
+				none,
+				T::MinimumBond::get(),
+			)?;
 		}
 		let open = OpenGroups::<T>::at(0).ok_or(BenchmarkError::Stop("no open group"))?;
-		let accepted: BoundedVec<GroupId, T::MaxAcceptedGroups> =
-			alloc::vec![open; a as usize].try_into().map_err(|_| BenchmarkError::Stop("too many groups"))?;
+		let accepted: BoundedVec<GroupId, T::MaxAcceptedGroups> = alloc::vec![open; a as usize]
+			.try_into()
+			.map_err(|_| BenchmarkError::Stop("too many groups"))?;
 		let (operator, node, proof) = operator_and_key::<T>(0);
 		let bond = T::MinimumBond::get().saturating_mul(100u32.into());
 

@@ -84,8 +84,20 @@ pub type BalanceOf<T> = <<T as Config>::Currency as Inspect<<T as frame_system::
 pub type NodeOf<T> = NodeInfo<<T as frame_system::Config>::AccountId, BalanceOf<T>, BlockNumberFor<T>>;
 
 /// How the chain's groups are shaped and which code its files use; set at genesis.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo)]
-#[derive(serde::Serialize, serde::Deserialize)]
+#[derive(
+	Clone,
+	Copy,
+	Debug,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	serde::Serialize,
+	serde::Deserialize,
+)]
 pub struct GroupLayout {
 	/// Slots in every group: at least `n/2`, so that a file's half fits in distinct slots.
 	pub slots_per_group: SlotIndex,
@@ -121,8 +133,7 @@ impl GroupLayout {
 
 /// A storage node in the genesis configuration (node key as hex, addresses as text, so a
 /// chain spec reads as what it is).
-#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
-#[derive(serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, serde::Serialize, serde::Deserialize)]
 pub struct GenesisNode<AccountId, Balance> {
 	/// The operator account.
 	pub operator: AccountId,
@@ -510,7 +521,8 @@ pub mod pallet {
 			};
 			ensure!(frame_system::Pallet::<T>::block_number() >= withdrawable_at, Error::<T>::StillUnbonding);
 
-			let amount = T::Currency::release(&HoldReason::NodeBond.into(), &operator, info.bond, Precision::BestEffort)?;
+			let amount =
+				T::Currency::release(&HoldReason::NodeBond.into(), &operator, info.bond, Precision::BestEffort)?;
 			Nodes::<T>::remove(node);
 			OperatorNode::<T>::remove(&operator);
 			Self::deposit_event(Event::BondWithdrawn { node, operator, amount });
@@ -616,7 +628,8 @@ impl<T: Config> Pallet<T> {
 		let group = GroupCount::<T>::get();
 		GroupCount::<T>::put(group.checked_add(1).ok_or(Error::<T>::TooManyGroups)?);
 		let members = alloc::vec![None; usize::from(layout.slots_per_group)];
-		let info = GroupInfo { members: members.try_into().map_err(|_| Error::<T>::TooManyGroups)?, accepting_files: false };
+		let info =
+			GroupInfo { members: members.try_into().map_err(|_| Error::<T>::TooManyGroups)?, accepting_files: false };
 		Groups::<T>::insert(group, info);
 		OpenGroups::<T>::insert(group);
 		Self::deposit_event(Event::GroupOpened { group });
@@ -651,7 +664,9 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// The ranking key of a candidate: larger first.
-	fn rank(candidate: &CandidateOf<T>) -> (BalanceOf<T>, core::cmp::Reverse<BlockNumberFor<T>>, core::cmp::Reverse<NodeId>) {
+	fn rank(
+		candidate: &CandidateOf<T>,
+	) -> (BalanceOf<T>, core::cmp::Reverse<BlockNumberFor<T>>, core::cmp::Reverse<NodeId>) {
 		(candidate.bond, core::cmp::Reverse(candidate.registered_at), core::cmp::Reverse(candidate.node))
 	}
 
@@ -696,7 +711,12 @@ impl<T: Config> Pallet<T> {
 
 	/// The node in `slot`, if any.
 	pub fn slot_holder(slot: SlotRef) -> Option<NodeId> {
-		Groups::<T>::get(slot.group)?.members.as_slice().get(usize::from(slot.slot)).copied().flatten()
+		Groups::<T>::get(slot.group)?
+			.members
+			.as_slice()
+			.get(usize::from(slot.slot))
+			.copied()
+			.flatten()
 	}
 
 	/// Add `bytes` to `slot`'s count.

@@ -15,7 +15,7 @@ use frame_support::{
 };
 use shoal_primitives::chain::{registration_message, Addresses, GroupId, NodeId};
 use sp_core::{ed25519, Pair, H256};
-use sp_runtime::{testing::UintAuthorityId, traits::ConvertInto, BuildStorage, BoundedVec};
+use sp_runtime::{testing::UintAuthorityId, traits::ConvertInto, BoundedVec, BuildStorage};
 
 type Block = frame_system::mocking::MockBlock<Test>;
 
@@ -109,9 +109,12 @@ pub const LAYOUT: GroupLayout = GroupLayout { slots_per_group: 3, data_shards: 2
 pub fn new_test_ext() -> sp_io::TestExternalities {
 	RandomNonce::set(0);
 	let mut storage = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
-	pallet_balances::GenesisConfig::<Test> { balances: (1..=30).map(|a| (a, 1_000_000)).collect(), ..Default::default() }
-		.assimilate_storage(&mut storage)
-		.unwrap();
+	pallet_balances::GenesisConfig::<Test> {
+		balances: (1..=30).map(|a| (a, 1_000_000)).collect(),
+		..Default::default()
+	}
+	.assimilate_storage(&mut storage)
+	.unwrap();
 	pallet_capacity::GenesisConfig::<Test> { layout: Some(LAYOUT), nodes: vec![] }
 		.assimilate_storage(&mut storage)
 		.unwrap();
@@ -146,7 +149,9 @@ pub fn proof(seed: u8, operator: u64) -> [u8; 64] {
 
 /// One valid address.
 pub fn addresses() -> Addresses {
-	vec![b"/ip4/127.0.0.1/tcp/30400".to_vec().try_into().unwrap()].try_into().unwrap()
+	vec![b"/ip4/127.0.0.1/tcp/30400".to_vec().try_into().unwrap()]
+		.try_into()
+		.unwrap()
 }
 
 /// Groups as a bounded list.
@@ -155,7 +160,13 @@ pub fn groups(list: &[GroupId]) -> BoundedVec<GroupId, ConstU32<4>> {
 }
 
 /// Register node key `seed` for `operator` with a valid proof and `bond`.
-pub fn register(operator: u64, seed: u8, bond: u64, validate: bool, accepted: &[GroupId]) -> sp_runtime::DispatchResult {
+pub fn register(
+	operator: u64,
+	seed: u8,
+	bond: u64,
+	validate: bool,
+	accepted: &[GroupId],
+) -> sp_runtime::DispatchResult {
 	Capacity::register_node(
 		RuntimeOrigin::signed(operator),
 		node_key(seed),

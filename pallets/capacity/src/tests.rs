@@ -281,7 +281,9 @@ fn genesis_seats_nodes_in_order_and_holds_their_bonds() {
 			validate: seed % 2 == 0,
 		})
 		.collect();
-	crate::GenesisConfig::<Test> { layout: Some(LAYOUT), nodes }.assimilate_storage(&mut storage).unwrap();
+	crate::GenesisConfig::<Test> { layout: Some(LAYOUT), nodes }
+		.assimilate_storage(&mut storage)
+		.unwrap();
 	sp_io::TestExternalities::new(storage).execute_with(|| {
 		assert_eq!(members(0), vec![Some(node_key(2)), Some(node_key(3)), Some(node_key(4))]);
 		assert_eq!(members(1), vec![Some(node_key(5)), None, None]);
@@ -298,7 +300,12 @@ fn layouts_that_break_the_placement_promises_are_refused() {
 	assert_eq!(ok.check(), Ok(()));
 	assert!(GroupLayout { slots_per_group: 5, ..ok }.check().is_err(), "a group must fit n/2 shards");
 	assert!(GroupLayout { data_shards: 7, ..ok }.check().is_err(), "each group must hold k");
-	assert!(GroupLayout { data_shards: 1, total_shards: 2, slots_per_group: 1 }.check().is_err(), "k = 1");
+	assert!(
+		GroupLayout { data_shards: 1, total_shards: 2, slots_per_group: 1 }
+			.check()
+			.is_err(),
+		"k = 1"
+	);
 	assert!(GroupLayout { slots_per_group: 65, ..ok }.check().is_err());
 }
 

@@ -9,7 +9,7 @@ use frame_support::weights::Weight;
 
 /// The weight of each call of `pallet_capacity`.
 pub trait WeightInfo {
-	fn register_node(a: u32, ) -> Weight;
+	fn register_node(a: u32) -> Weight;
 	fn update_node() -> Weight;
 	fn unregister() -> Weight;
 	fn withdraw_bond() -> Weight;
@@ -18,15 +18,31 @@ pub trait WeightInfo {
 /// Measured weights, with the runtime's database weights.
 pub struct SubstrateWeight<T>(PhantomData<T>);
 impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
-	fn register_node(_a: u32, ) -> Weight { Weight::zero() }
-	fn update_node() -> Weight { Weight::zero() }
-	fn unregister() -> Weight { Weight::zero() }
-	fn withdraw_bond() -> Weight { Weight::zero() }
+	fn register_node(_a: u32) -> Weight {
+		Weight::zero()
+	}
+	fn update_node() -> Weight {
+		Weight::zero()
+	}
+	fn unregister() -> Weight {
+		Weight::zero()
+	}
+	fn withdraw_bond() -> Weight {
+		Weight::zero()
+	}
 }
 
 impl WeightInfo for () {
-	fn register_node(_a: u32, ) -> Weight { Weight::zero() }
-	fn update_node() -> Weight { Weight::zero() }
-	fn unregister() -> Weight { Weight::zero() }
-	fn withdraw_bond() -> Weight { Weight::zero() }
+	fn register_node(_a: u32) -> Weight {
+		Weight::zero()
+	}
+	fn update_node() -> Weight {
+		Weight::zero()
+	}
+	fn unregister() -> Weight {
+		Weight::zero()
+	}
+	fn withdraw_bond() -> Weight {
+		Weight::zero()
+	}
 }

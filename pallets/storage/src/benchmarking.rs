@@ -4,8 +4,8 @@
 
 use super::*;
 use frame_benchmarking::v2::*;
-use shoal_primitives::chain::{registration_message, MAX_FILES_PER_CONFIRMATION};
 use frame_system::RawOrigin;
+use shoal_primitives::chain::{registration_message, MAX_FILES_PER_CONFIRMATION};
 use sp_core::crypto::KeyTypeId;
 
 /// A key type only these benchmarks use.
@@ -16,7 +16,9 @@ fn fund_owner<T: Config>(who: &T::AccountId, files: u32) -> Result<(), Benchmark
 	let record = largest_record::<T>(0)?;
 	let fee = Pallet::<T>::fee(&record, T::MaxPeriods::get()).map_err(|_| BenchmarkError::Stop("fee overflows"))?;
 	let per_file = fee.saturating_add(T::FileDeposit::get());
-	let amount = per_file.saturating_mul((files + 2).into()).saturating_add(<T as Config>::Currency::minimum_balance());
+	let amount = per_file
+		.saturating_mul((files + 2).into())
+		.saturating_add(<T as Config>::Currency::minimum_balance());
 	<T as Config>::Currency::set_balance(who, amount);
 	<T as Config>::Currency::set_balance(&T::RewardPool::get(), <T as Config>::Currency::minimum_balance());
 	Ok(())
@@ -81,7 +83,12 @@ fn largest_record<T: Config>(salt: u32) -> Result<FileRecord, BenchmarkError> {
 fn store<T: Config>(owner: &T::AccountId, salt: u32) -> Result<FileId, BenchmarkError> {
 	let record = largest_record::<T>(salt)?;
 	let file_id = derive_file_id(&owner.encode(), &record.salt);
-	Pallet::<T>::store_file(frame_system::RawOrigin::Signed(owner.clone()).into(), file_id, record, T::MaxPeriods::get())?;
+	Pallet::<T>::store_file(
+		frame_system::RawOrigin::Signed(owner.clone()).into(),
+		file_id,
+		record,
+		T::MaxPeriods::get(),
+	)?;
 	Ok(file_id)
 }
 
@@ -122,7 +129,9 @@ mod benchmarks {
 			.filter_map(|shard| Pallet::<T>::holder(last, 0, shard).and_then(|h| h.node).map(|n| (shard, n)))
 			.find(|(_, node)| ours.iter().any(|key| &key.0 == node))
 			.ok_or(BenchmarkError::Stop("no holder with a benchmark key"))?;
-		let slot = pallet_capacity::Nodes::<T>::get(node).and_then(|n| n.slot).ok_or(BenchmarkError::Stop("no slot"))?;
+		let slot = pallet_capacity::Nodes::<T>::get(node)
+			.and_then(|n| n.slot)
+			.ok_or(BenchmarkError::Stop("no slot"))?;
 		Files::<T>::mutate(last, |file| {
 			if let Some(file) = file {
 				file.confirmed = ((1u32 << layout.total_shards) - 1) & !(1 << shard);

@@ -23,7 +23,11 @@ fn add<T: Config>(group: GroupId, position: u32, delta: i64) {
 	let mut node = position.saturating_add(1);
 	while node != 0 && node <= capacity {
 		GroupSegmentTree::<T>::mutate(group, node, |value| {
-			*value = if delta >= 0 { value.saturating_add(delta as u64) } else { value.saturating_sub(delta.unsigned_abs()) };
+			*value = if delta >= 0 {
+				value.saturating_add(delta as u64)
+			} else {
+				value.saturating_sub(delta.unsigned_abs())
+			};
 		});
 		node = node.saturating_add(lowest_bit(node));
 	}

@@ -80,10 +80,10 @@ use shoal_primitives::{
 };
 use sp_runtime::{
 	traits::{CheckedAdd, CheckedMul, Saturating, Zero},
-	SaturatedConversion,
 	transaction_validity::{
 		InvalidTransaction, TransactionPriority, TransactionSource, TransactionValidity, ValidTransaction,
 	},
+	SaturatedConversion,
 };
 
 pub use pallet::*;
@@ -248,7 +248,8 @@ pub mod pallet {
 
 	/// Each group's Fenwick tree of segment counts over index positions (1-based nodes).
 	#[pallet::storage]
-	pub type GroupSegmentTree<T: Config> = StorageDoubleMap<_, Twox64Concat, GroupId, Twox64Concat, u32, u64, ValueQuery>;
+	pub type GroupSegmentTree<T: Config> =
+		StorageDoubleMap<_, Twox64Concat, GroupId, Twox64Concat, u32, u64, ValueQuery>;
 
 	/// Each group's Fenwick tree capacity (a power of two, 0 before the first file).
 	#[pallet::storage]
@@ -352,7 +353,10 @@ pub mod pallet {
 			assert!(!T::StoragePeriod::get().is_zero(), "a zero storage period makes storage free");
 			assert!(T::MaxPeriods::get() >= 1, "files must be storable for at least one period");
 			assert!(T::MaxRemovalsPerBlock::get() >= 1, "expired files must be removable");
-			assert!(T::MaxSegmentSize::get() <= shoal_primitives::params::MAX_SEGMENT_SIZE, "segments beyond the format");
+			assert!(
+				T::MaxSegmentSize::get() <= shoal_primitives::params::MAX_SEGMENT_SIZE,
+				"segments beyond the format"
+			);
 			assert!(T::MinSegmentSize::get() <= T::MaxSegmentSize::get(), "no segment size is allowed");
 			assert!(!T::ConfirmationLifetime::get().is_zero(), "confirmations must live at least a block");
 			assert!(T::UploadBytesPerBlock::get() > 0, "upload deadlines must be finite");
@@ -377,11 +381,16 @@ pub mod pallet {
 			ensure!(!Files::<T>::contains_key(file_id), Error::<T>::FileExists);
 			ensure!(periods >= 1 && periods <= T::MaxPeriods::get(), Error::<T>::ExpiryOutOfRange);
 			let fee = Self::fee(&record, periods)?;
-			let primary = pallet_capacity::Pallet::<T>::random_accepting_group(&[b"shoal/primary".as_slice(), &file_id].concat(), None)
-				.ok_or(Error::<T>::NotEnoughGroups)?;
-			let secondary =
-				pallet_capacity::Pallet::<T>::random_accepting_group(&[b"shoal/secondary".as_slice(), &file_id].concat(), Some(primary))
-					.ok_or(Error::<T>::NotEnoughGroups)?;
+			let primary = pallet_capacity::Pallet::<T>::random_accepting_group(
+				&[b"shoal/primary".as_slice(), &file_id].concat(),
+				None,
+			)
+			.ok_or(Error::<T>::NotEnoughGroups)?;
+			let secondary = pallet_capacity::Pallet::<T>::random_accepting_group(
+				&[b"shoal/secondary".as_slice(), &file_id].concat(),
+				Some(primary),
+			)
+			.ok_or(Error::<T>::NotEnoughGroups)?;
 			let segments = record.segment_count().map_err(|_| Error::<T>::InvalidParameters)?;
 			let placement = Placement { primary, secondary, seed: Self::seed(&file_id), version: PLACEMENT_VERSION };
 			let slots = Self::slots_of(&placement, &record.params, layout.slots_per_group)?;
@@ -470,7 +479,10 @@ pub mod pallet {
 			ensure!(periods >= 1, Error::<T>::ExpiryOutOfRange);
 			let now = frame_system::Pallet::<T>::block_number();
 			let expires_at = file.expires_at.saturating_add(Self::periods(periods));
-			ensure!(expires_at <= now.saturating_add(Self::periods(T::MaxPeriods::get())), Error::<T>::ExpiryOutOfRange);
+			ensure!(
+				expires_at <= now.saturating_add(Self::periods(T::MaxPeriods::get())),
+				Error::<T>::ExpiryOutOfRange
+			);
 			let fee = Self::fee(&file.record, periods)?.saturating_sub(T::StoreBaseFee::get());
 			<T as Config>::Currency::transfer(&owner, &T::RewardPool::get(), fee, Preservation::Preserve)?;
 
@@ -545,7 +557,10 @@ impl<T: Config> Pallet<T> {
 
 	/// `StoreBaseFee + ⌈shard bytes / MiB⌉ · periods · FeePerMibPeriod`.
 	pub(crate) fn fee(record: &FileRecord, periods: u32) -> Result<BalanceOf<T>, Error<T>> {
-		let stored = record.params.stored_bytes(record.size).map_err(|_| Error::<T>::InvalidParameters)?;
+		let stored = record
+			.params
+			.stored_bytes(record.size)
+			.map_err(|_| Error::<T>::InvalidParameters)?;
 		let mib = stored.div_ceil(MIB);
 		let units = mib.checked_mul(u64::from(periods)).ok_or(Error::<T>::FeeOverflow)?;
 		let units: BalanceOf<T> = units.try_into().map_err(|_| Error::<T>::FeeOverflow)?;
@@ -576,7 +591,8 @@ impl<T: Config> Pallet<T> {
 	fn slots_of(placement: &Placement, params: &CodingParams, slots_per_group: u16) -> Result<Vec<SlotRef>, Error<T>> {
 		let mut slots = Vec::with_capacity(usize::from(params.total_shards));
 		for (role, group) in [(GroupRole::Primary, placement.primary), (GroupRole::Secondary, placement.secondary)] {
-			let in_group = group_slots(placement, params, slots_per_group, role).map_err(|_| Error::<T>::InvalidParameters)?;
+			let in_group =
+				group_slots(placement, params, slots_per_group, role).map_err(|_| Error::<T>::InvalidParameters)?;
 			slots.extend(in_group.into_iter().map(|slot| SlotRef { group, slot }));
 		}
 		Ok(slots)
@@ -644,7 +660,8 @@ impl<T: Config> Pallet<T> {
 		group_index::remove_file::<T>(file_id, segments);
 		if let Some(layout) = pallet_capacity::Layout::<T>::get() {
 			let per_slot = file.record.params.bytes_per_shard_index(file.record.size).unwrap_or(0);
-			for slot in Self::slots_of(&file.placement, &file.record.params, layout.slots_per_group).unwrap_or_default() {
+			for slot in Self::slots_of(&file.placement, &file.record.params, layout.slots_per_group).unwrap_or_default()
+			{
 				pallet_capacity::Pallet::<T>::remove_slot_bytes(slot, per_slot);
 			}
 		}
@@ -652,9 +669,12 @@ impl<T: Config> Pallet<T> {
 		if let FileStatus::Uploading { deadline } = file.status {
 			UploadDeadlines::<T>::remove(deadline, file_id);
 		}
-		if let Err(error) =
-			<T as Config>::Currency::release(&HoldReason::FileDeposit.into(), &file.owner, file.deposit, Precision::BestEffort)
-		{
+		if let Err(error) = <T as Config>::Currency::release(
+			&HoldReason::FileDeposit.into(),
+			&file.owner,
+			file.deposit,
+			Precision::BestEffort,
+		) {
 			log::error!(target: LOG_TARGET, "could not release the deposit of file {file_id:02x?}: {error:?}");
 		}
 		Files::<T>::remove(file_id);
@@ -718,7 +738,8 @@ impl<T: Config> Pallet<T> {
 		if segment >= file.record.segment_count().ok()? {
 			return None;
 		}
-		let slot = holder_slot(&file.placement, &file.record.params, layout.slots_per_group, segment, shard_index).ok()?;
+		let slot =
+			holder_slot(&file.placement, &file.record.params, layout.slots_per_group, segment, shard_index).ok()?;
 		Some(Holder { slot, node: pallet_capacity::Pallet::<T>::slot_holder(slot) })
 	}
 

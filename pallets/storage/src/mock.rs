@@ -128,7 +128,9 @@ pub fn ext_with_nodes(nodes: u8) -> sp_io::TestExternalities {
 	let mut balances: Vec<(u64, u64)> = (1..=5).map(|a| (a, 1_000_000)).collect();
 	balances.extend((101..=112).map(|a| (a, 10_000)));
 	balances.push((POOL, 1));
-	pallet_balances::GenesisConfig::<Test> { balances, ..Default::default() }.assimilate_storage(&mut storage).unwrap();
+	pallet_balances::GenesisConfig::<Test> { balances, ..Default::default() }
+		.assimilate_storage(&mut storage)
+		.unwrap();
 	pallet_capacity::GenesisConfig::<Test> {
 		layout: Some(LAYOUT),
 		nodes: (1..=nodes)
@@ -200,7 +202,9 @@ pub fn sign(seed: u8, duty: &ShardConfirmation<u64>) -> [u8; 64] {
 
 /// The seeds of the nodes holding each of `file_id`'s six shards, shard order.
 pub fn holders(file_id: FileId) -> Vec<u8> {
-	(0..6).map(|i| seed_of(Storage::holder(file_id, 0, i).unwrap().node.unwrap())).collect()
+	(0..6)
+		.map(|i| seed_of(Storage::holder(file_id, 0, i).unwrap().node.unwrap()))
+		.collect()
 }
 
 /// Run blocks with hooks up to `block`.

@@ -122,10 +122,7 @@ fn store_refusals_are_named_and_change_nothing() {
 		assert_ok!(store(one_id, one_segment, 1));
 		// An owner who cannot pay.
 		let (poor_id, poor) = record(42, 1, 2500);
-		assert_noop!(
-			Storage::store_file(RuntimeOrigin::signed(42), poor_id, poor, 1),
-			TokenError::FundsUnavailable
-		);
+		assert_noop!(Storage::store_file(RuntimeOrigin::signed(42), poor_id, poor, 1), TokenError::FundsUnavailable);
 	});
 }
 
@@ -168,7 +165,10 @@ fn a_stale_entry_does_not_void_a_batch() {
 		let (second, node) = (2u8..50)
 			.find_map(|salt| {
 				let file = store(1, salt, 2500, 3);
-				holders(file).into_iter().find(|h| holders(first).contains(h)).map(|h| (file, h))
+				holders(file)
+					.into_iter()
+					.find(|h| holders(first).contains(h))
+					.map(|h| (file, h))
 			})
 			.expect("two files share a holder");
 		assert_ok!(confirm(node, &[first]));
@@ -229,7 +229,10 @@ fn the_pool_accepts_a_valid_duty_with_one_tag_per_file_and_refuses_bad_ones() {
 		let (second, seed) = (2..=20u8)
 			.find_map(|salt| {
 				let second = store(1, salt, 2500, 3);
-				holders(first).into_iter().find(|s| holders(second).contains(s)).map(|seed| (second, seed))
+				holders(first)
+					.into_iter()
+					.find(|s| holders(second).contains(s))
+					.map(|seed| (second, seed))
 			})
 			.expect("with four groups, some file shares a group with the first");
 		let (duty, signature) = confirmation(seed, &[first, second]);
@@ -258,7 +261,10 @@ fn the_pool_refuses_stale_and_unknown_duties() {
 		let (mut duty, _) = confirmation(holder, &[file_id]);
 		duty.signed_at = 2; // in the future at block 1
 		let call = crate::Call::<Test>::confirm_shards { duty: duty.clone(), signature: sign(holder, &duty) };
-		assert_eq!(Storage::validate_unsigned(TransactionSource::External, &call), Err(InvalidTransaction::Stale.into()));
+		assert_eq!(
+			Storage::validate_unsigned(TransactionSource::External, &call),
+			Err(InvalidTransaction::Stale.into())
+		);
 		let (duty, signature) = confirmation(holder, &[[7; 32]]);
 		let call = crate::Call::<Test>::confirm_shards { duty, signature };
 		assert_eq!(
@@ -340,7 +346,9 @@ fn a_file_not_live_by_its_deadline_is_removed_and_its_deposit_returned() {
 		assert!(Files::<Test>::contains_key(file_id));
 		run_to(UPLOAD_BASE + 1);
 		assert!(!Files::<Test>::contains_key(file_id));
-		System::assert_has_event(Event::FileRemoved { file_id, owner: 1, reason: RemovalReason::UploadTimedOut }.into());
+		System::assert_has_event(
+			Event::FileRemoved { file_id, owner: 1, reason: RemovalReason::UploadTimedOut }.into(),
+		);
 		assert_eq!(deposit_held(1), 0);
 		assert!((1..=12).all(|seed| slot_bytes(seed) == 0));
 	});
@@ -364,7 +372,11 @@ fn node_files_pages_through_what_a_node_must_hold() {
 		let seed = 1u8;
 		let expected: Vec<_> = files
 			.iter()
-			.filter_map(|f| (0..6u8).find(|i| Storage::holder(*f, 0, *i).unwrap().node == Some(node_key(seed))).map(|i| (*f, i)))
+			.filter_map(|f| {
+				(0..6u8)
+					.find(|i| Storage::holder(*f, 0, *i).unwrap().node == Some(node_key(seed)))
+					.map(|i| (*f, i))
+			})
 			.collect();
 		assert!(!expected.is_empty());
 		let mut seen = Vec::new();

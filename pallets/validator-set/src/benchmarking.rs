@@ -34,9 +34,7 @@ mod benchmarks {
 	}
 
 	#[benchmark]
-	fn remove_validator(
-		v: Linear<1, { T::MaxValidators::get() }>,
-	) -> Result<(), BenchmarkError> {
+	fn remove_validator(v: Linear<1, { T::MaxValidators::get() }>) -> Result<(), BenchmarkError> {
 		fill::<T>(v);
 		// The last one is the most expensive to find.
 		let who: T::AccountId = account("validator", v - 1, 0);

@@ -101,12 +101,9 @@ impl pallet_validator_set::Config for Test {
 pub fn new_test_ext() -> sp_io::TestExternalities {
 	Candidates::set(Vec::new());
 	let mut storage = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
-	pallet_balances::GenesisConfig::<Test> {
-		balances: (1..=7).map(|a| (a, 1_000)).collect(),
-		..Default::default()
-	}
-	.assimilate_storage(&mut storage)
-	.unwrap();
+	pallet_balances::GenesisConfig::<Test> { balances: (1..=7).map(|a| (a, 1_000)).collect(), ..Default::default() }
+		.assimilate_storage(&mut storage)
+		.unwrap();
 	pallet_validator_set::GenesisConfig::<Test> { initial_validators: vec![1, 2, 3] }
 		.assimilate_storage(&mut storage)
 		.unwrap();

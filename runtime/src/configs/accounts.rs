@@ -8,10 +8,7 @@ use frame_support::{
 use pallet_transaction_payment::{ConstFeeMultiplier, FungibleAdapter, Multiplier};
 use sp_runtime::traits::One;
 
-use crate::{
-	Balance, Balances, Runtime, RuntimeEvent, RuntimeFreezeReason, RuntimeHoldReason,
-	EXISTENTIAL_DEPOSIT,
-};
+use crate::{Balance, Balances, Runtime, RuntimeEvent, RuntimeFreezeReason, RuntimeHoldReason, EXISTENTIAL_DEPOSIT};
 
 parameter_types! {
 	/// Fees do not rise with congestion yet; blocks are far from full.

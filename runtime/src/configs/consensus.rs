@@ -5,8 +5,8 @@ use frame_system::EnsureRoot;
 use sp_runtime::traits::{ConvertInto, OpaqueKeys};
 
 use crate::{
-	AccountId, Babe, Balances, Runtime, SessionKeys, ValidatorSet, EPOCH_DURATION_IN_SLOTS,
-	MILLISECS_PER_BLOCK, SLOT_DURATION,
+	AccountId, Babe, Balances, Runtime, SessionKeys, ValidatorSet, EPOCH_DURATION_IN_SLOTS, MILLISECS_PER_BLOCK,
+	SLOT_DURATION,
 };
 
 parameter_types! {

@@ -18,6 +18,7 @@ pub use accounts::*;
 pub use consensus::*;
 pub use storage::*;
 
+use frame_support::dispatch::DispatchClass;
 use frame_support::{
 	derive_impl, parameter_types,
 	traits::ConstU32,
@@ -26,14 +27,13 @@ use frame_support::{
 		Weight,
 	},
 };
-use frame_support::dispatch::DispatchClass;
 use frame_system::limits::{BlockLength, BlockWeights};
 use sp_runtime::Perbill;
 use sp_version::RuntimeVersion;
 
 use super::{
-	AccountId, Block, BlockNumber, Hash, Nonce, PalletInfo, Runtime, RuntimeCall, RuntimeEvent,
-	RuntimeOrigin, RuntimeTask, SS58_PREFIX, VERSION,
+	AccountId, Block, BlockNumber, Hash, Nonce, PalletInfo, Runtime, RuntimeCall, RuntimeEvent, RuntimeOrigin,
+	RuntimeTask, SS58_PREFIX, VERSION,
 };
 
 /// Share of a block that normal (user) transactions may fill; the rest is kept for

@@ -8,9 +8,7 @@ use frame_support::{
 };
 use sp_runtime::{traits::AccountIdConversion, transaction_validity::TransactionPriority};
 
-use crate::{
-	AccountId, Balance, Balances, BlockNumber, Hash, Runtime, DAYS, MILLI_UNIT, MINUTES, UNIT,
-};
+use crate::{AccountId, Balance, Balances, BlockNumber, Hash, Runtime, DAYS, MILLI_UNIT, MINUTES, UNIT};
 
 /// BABE's VRF output of the parent block's author, for slot draws and placement seeds: no
 /// one chooses it (an author can only withhold a block). It is public once the parent is,
