@@ -156,7 +156,7 @@ impl Chain {
 		while let Some(entry) = entries.next().await {
 			let entry = entry.map_err(ClientError::chain)?;
 			let node: Node = entry.value().decode().map_err(ClientError::chain)?.0;
-			let key = node_key_of(&entry.key_bytes())?;
+			let key = node_key_of(entry.key_bytes())?;
 			let bytes = match node.slot {
 				Some(slot) => at
 					.storage()
@@ -188,7 +188,7 @@ impl Chain {
 			let entry = entry.map_err(ClientError::chain)?;
 			let file: File = entry.value().decode().map_err(ClientError::chain)?.0;
 			if &file.owner == owner {
-				let key = node_key_of(&entry.key_bytes())?;
+				let key = node_key_of(entry.key_bytes())?;
 				files.push((key, file));
 			}
 		}

@@ -171,6 +171,7 @@ pub struct Fetched {
 /// Fetch `k` shards of `segment` from `candidates` (fastest first): ask the first `k`, and
 /// each time `hedge_after` passes with fewer than `k` answers, ask the next candidate too.
 /// `accept` checks a shard (against the file root) before it counts.
+#[allow(clippy::too_many_arguments)]
 pub async fn fetch_segment(
 	client: &Client,
 	signer: &Keypair,

@@ -54,9 +54,9 @@ pub struct Client {
 /// Replies waiting for their response, by request id.
 #[derive(Default)]
 struct Pending {
-	put: HashMap<OutboundRequestId, (PeerId, oneshot::Sender<Result<PutResponse, ClientError>>)>,
-	get: HashMap<OutboundRequestId, (PeerId, oneshot::Sender<Result<GetResponse, ClientError>>)>,
-	have: HashMap<OutboundRequestId, (PeerId, oneshot::Sender<Result<HaveResponse, ClientError>>)>,
+	put: Waiting<PutResponse>,
+	get: Waiting<GetResponse>,
+	have: Waiting<HaveResponse>,
 }
 
 impl Client {
@@ -158,11 +158,11 @@ async fn run(mut swarm: Swarm<Behaviour>, mut commands: mpsc::Receiver<Command>)
 	}
 }
 
+/// Requests in flight: who was asked, and who waits for the answer.
+type Waiting<Resp> = HashMap<OutboundRequestId, (PeerId, oneshot::Sender<Result<Resp, ClientError>>)>;
+
 /// Hand a response or a failure to the caller waiting for it.
-fn answer<Req, Resp>(
-	pending: &mut HashMap<OutboundRequestId, (PeerId, oneshot::Sender<Result<Resp, ClientError>>)>,
-	event: request_response::Event<Req, Resp>,
-) {
+fn answer<Req, Resp>(pending: &mut Waiting<Resp>, event: request_response::Event<Req, Resp>) {
 	match event {
 		request_response::Event::Message {
 			message: request_response::Message::Response { request_id, response },

@@ -139,7 +139,7 @@ mod tests {
 		for v in [0u128, 1, 2, 3, 4, 15, 16, 17, u64::MAX as u128, u128::MAX] {
 			let root = isqrt(v);
 			assert!(root * root <= v);
-			assert!((root + 1).checked_mul(root + 1).map_or(true, |sq| sq > v));
+			assert!((root + 1).checked_mul(root + 1).is_none_or(|sq| sq > v));
 		}
 	}
 

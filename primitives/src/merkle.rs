@@ -156,7 +156,7 @@ pub enum MerkleError {
 pub fn valid_chunk_size(chunk_size: u32) -> bool {
 	chunk_size >= BLAKE3_CHUNK_LEN
 		&& (chunk_size / BLAKE3_CHUNK_LEN).is_power_of_two()
-		&& chunk_size % BLAKE3_CHUNK_LEN == 0
+		&& chunk_size.is_multiple_of(BLAKE3_CHUNK_LEN)
 }
 
 /// For leaf `index` of `leaves`, walking down from the root: at each level, whether the

@@ -150,7 +150,7 @@ impl CodingParams {
 		if u32::from(self.total_shards) > MAX_SHARDS_PER_SEGMENT {
 			return Err(ParamsError::TooManyShards(self.total_shards));
 		}
-		if self.total_shards % 2 != 0 {
+		if !self.total_shards.is_multiple_of(2) {
 			return Err(ParamsError::OddShardCount(self.total_shards));
 		}
 		let half = self.shards_per_group();

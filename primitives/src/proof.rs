@@ -150,7 +150,7 @@ mod tests {
 			.map(|s| {
 				let len = params.shard_body_len(size, s).unwrap() as usize;
 				(0..params.total_shards)
-					.map(|i| (0..len).map(|b| (b as u32 ^ s ^ u32::from(i) * 7) as u8).collect())
+					.map(|i| (0..len).map(|b| (b as u32 ^ s ^ (u32::from(i) * 7)) as u8).collect())
 					.collect()
 			})
 			.collect();

@@ -165,6 +165,8 @@ pub struct Candidate<AccountId, Balance, BlockNumber> {
 /// A candidate as this runtime stores it.
 pub type CandidateOf<T> = Candidate<<T as frame_system::Config>::AccountId, BalanceOf<T>, BlockNumberFor<T>>;
 
+// `register_node` takes everything a registration is, as one call (eight arguments).
+#[allow(clippy::too_many_arguments)]
 #[frame_support::pallet]
 pub mod pallet {
 	use super::*;
