@@ -82,7 +82,8 @@ const duty = {
   signedAt: (await api.rpc.chain.getHeader()).number.toNumber(),
 };
 const dutyType = api.tx.storage.confirmShards.meta.args[0].type.toString();
-const message = u8aConcat(stringToU8a('shoal/duty/v1'), api.genesisHash, api.createType(dutyType, duty).toU8a());
+// primitives::chain::duty_message: context, the duty's kind, a zero byte, genesis, SCALE(duty).
+const message = u8aConcat(stringToU8a('shoal/duty/v1/confirm-shards'), new Uint8Array([0]), api.genesisHash, api.createType(dutyType, duty).toU8a());
 const confirmed = await inBlock(api.tx.storage.confirmShards(duty, holderKey.sign(message)));
 if (!confirmed.events.some(({ event }) => api.events.storage.ShardsConfirmed.is(event))) fail('no ShardsConfirmed event');
 console.log(`ShardsConfirmed in ${confirmed.hash.toHex()}`);
