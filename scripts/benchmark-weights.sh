@@ -7,6 +7,9 @@
 #
 #   scripts/benchmark-weights.sh                 every pallet below
 #   scripts/benchmark-weights.sh pallet_storage  one pallet
+#   STEPS=10 REPEAT=5 scripts/benchmark-weights.sh ...   fewer samples (the default 50 x 20
+#                                                 takes ~15 min for register_node alone on
+#                                                 two cores: its setup fills the candidate list)
 source "$(dirname "$0")/lib.sh"
 
 PALLETS=(pallet_validator_set pallet_capacity pallet_storage)
@@ -25,7 +28,7 @@ for pallet in "${PALLETS[@]}"; do
 	output="$ROOT/pallets/${folder//_/-}/src/weights.rs"
 	log "benchmarking $pallet into ${output#"$ROOT"/}"
 	"$bench_node" benchmark pallet --chain dev --pallet "$pallet" --extrinsic '*' \
-		--steps 50 --repeat 20 --wasm-execution compiled \
+		--steps "${STEPS:-50}" --repeat "${REPEAT:-20}" --wasm-execution compiled \
 		--template "$ROOT/scripts/weights/pallet-template.hbs" --output "$output"
 done
 log "restoring the normal node binary"

@@ -11,3 +11,8 @@ frame_benchmarking::define_benchmarks!(
 	[pallet_capacity, Capacity]
 	[pallet_storage, Storage]
 );
+
+// The benchmark pallets' configs, at module level (an `impl` inside the runtime API's
+// function would be a non-local definition).
+impl frame_system_benchmarking::Config for crate::Runtime {}
+impl frame_benchmarking::baseline::Config for crate::Runtime {}
