@@ -59,6 +59,8 @@ struct CodedSegment {
 	index: u32,
 	/// `k` data bodies then `n − k` parity bodies.
 	bodies: Vec<Bytes>,
+	/// The Merkle root of each body (computed once, on the worker thread).
+	roots: Vec<Hash>,
 	/// The segment's shard tree.
 	tree: Tree,
 }
@@ -126,7 +128,8 @@ impl Upload {
 		let body = |all: &Bytes, i: usize| all.slice(i * body_len..(i + 1) * body_len);
 		let bodies: Vec<Bytes> = (0..k).map(|i| body(&data, i)).chain((0..m).map(|i| body(&parity, i))).collect();
 		let roots: Vec<Hash> = bodies.iter().map(|b| merkle::root(b)).collect();
-		Ok(CodedSegment { index, bodies, tree: Tree::of_shards(&roots) })
+		let tree = Tree::of_shards(&roots);
+		Ok(CodedSegment { index, bodies, roots, tree })
 	}
 
 	fn record(&self, file_root: Hash) -> FileRecord {
@@ -264,11 +267,14 @@ impl FileEncoder {
 				return Err(CodecError::SegmentChanged { segment: index });
 			}
 			let segment_path = commitment.tree.path(index).unwrap_or_default();
+			// The sink runs on the reading thread: everything per byte (sealing, coding,
+			// hashing) was done on the workers, so only headers are built here.
 			let shards = segment
 				.bodies
 				.into_iter()
+				.zip(segment.roots)
 				.enumerate()
-				.map(|(i, body)| {
+				.map(|(i, (body, shard_root))| {
 					let header = ShardHeader {
 						params: upload.params,
 						shard_index: i as u8,
@@ -276,7 +282,7 @@ impl FileEncoder {
 						segment: index,
 						file_size: upload.file_size,
 						body_len: body.len() as u32,
-						shard_root: merkle::root(&body),
+						shard_root,
 						file_root: commitment.record.file_root,
 						shard_path: segment
 							.tree
