@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite, as CI runs it: formatting, the build, every test (unit, property,
 # pallet, FRAME benchmarks as tests, end to end with real nodes), clippy, the runtime's
-# no_std build of the primitives, the benches and the fuzz target compiled. Installs what
+# no_std build of the primitives, the benches and the fuzz targets compiled. Installs what
 # is missing first.
 #
 #   scripts/test.sh            everything
@@ -53,9 +53,11 @@ if [ "$*" = "--workspace" ]; then
 		--manifest-path "$ROOT/Cargo.toml" -p shoal-primitives --no-default-features --features runtime-api \
 		--target wasm32v1-none
 	gate "benches compile" cargo bench --locked --no-run --manifest-path "$ROOT/Cargo.toml" \
-		-p shoal-codec --features bench-baselines
+		-p shoal-codec -p shoal-overlay --features shoal-codec/bench-baselines
 	gate "fuzz target builds (stable, its body runs in codec/tests/fuzz_smoke.rs)" \
 		cargo build --release --locked --manifest-path "$ROOT/codec/fuzz/Cargo.toml"
+	gate "overlay fuzz target builds (its body runs in overlay/tests/fuzz_smoke.rs)" \
+		cargo build --release --locked --manifest-path "$ROOT/overlay/fuzz/Cargo.toml"
 fi
 printf '%s\n' "${gates[@]}"
 # One closing line over every test binary (cargo prints one line per binary, the last

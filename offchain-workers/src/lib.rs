@@ -150,6 +150,18 @@ fn now_secs() -> u64 {
 		.unwrap_or(0)
 }
 
+/// Log an inbound request that failed before it could be answered (a response the worker
+/// chose not to send is not a failure: every request gets one).
+fn inbound_failure(protocol: &str, peer: &PeerId, error: &request_response::InboundFailure) {
+	match error {
+		// The peer hung up or went away; nothing it sent was wrong.
+		request_response::InboundFailure::ConnectionClosed => {
+			log::debug!(target: LOG_TARGET, "overlay {protocol} request from {peer}: {error}")
+		},
+		_ => shoal_overlay::codec::log_refusal(format_args!("overlay {protocol} request from {peer} dropped: {error}")),
+	}
+}
+
 impl<C: ChainView> Worker<C> {
 	/// A worker for the node with ed25519 `keypair` (its node key), reading `chain`.
 	pub fn new(config: Config, keypair: Keypair, chain: Arc<C>, metrics: Option<Metrics>) -> Result<Self, WorkerError> {
@@ -225,10 +237,18 @@ impl<C: ChainView> Worker<C> {
 						let response = self.have(&request);
 						let _ = swarm.behaviour_mut().have.send_response(channel, response);
 					},
-					SwarmEvent::Behaviour(BehaviourEvent::Put(request_response::Event::InboundFailure { peer, error, .. }))
-					| SwarmEvent::Behaviour(BehaviourEvent::Get(request_response::Event::InboundFailure { peer, error, .. }))
-					| SwarmEvent::Behaviour(BehaviourEvent::Have(request_response::Event::InboundFailure { peer, error, .. })) => {
-						log::debug!(target: LOG_TARGET, "inbound request from {peer} failed: {error}");
+					// A request that was read but could not be answered (the peer closed the
+					// stream, or the answer timed out): one line naming the peer and the
+					// protocol. Requests that could not be read at all never get here: the
+					// overlay's codec logs those.
+					SwarmEvent::Behaviour(BehaviourEvent::Put(request_response::Event::InboundFailure { peer, error, .. })) => {
+						inbound_failure("put", &peer, &error)
+					},
+					SwarmEvent::Behaviour(BehaviourEvent::Get(request_response::Event::InboundFailure { peer, error, .. })) => {
+						inbound_failure("get", &peer, &error)
+					},
+					SwarmEvent::Behaviour(BehaviourEvent::Have(request_response::Event::InboundFailure { peer, error, .. })) => {
+						inbound_failure("have", &peer, &error)
 					},
 					SwarmEvent::ConnectionEstablished { num_established, .. } if num_established.get() == 1 => {
 						peers += 1;
@@ -241,8 +261,10 @@ impl<C: ChainView> Worker<C> {
 					SwarmEvent::NewListenAddr { address, .. } => {
 						log::info!(target: LOG_TARGET, "overlay listening on {address}/p2p/{}", swarm.local_peer_id());
 					},
-					SwarmEvent::IncomingConnectionError { error, .. } => {
-						log::debug!(target: LOG_TARGET, "incoming overlay connection failed: {error}");
+					SwarmEvent::IncomingConnectionError { send_back_addr, error, .. } => {
+						shoal_overlay::codec::log_refusal(format_args!(
+							"incoming overlay connection from {send_back_addr} refused: {error}"
+						));
 					},
 					_ => {},
 				},
@@ -474,16 +496,27 @@ impl<C: ChainView> Shared<C> {
 		if ours != header.shard_index {
 			return Err(Refusal::NotYourShard(header.shard_index));
 		}
-		let mut store = self.store.lock().map_err(|_| Refusal::Internal)?;
-		store
-			.put(&header.file_id, header.segment, header.shard_index, bytes)
-			.map_err(|error| match error {
-				StoreError::QuotaFull { .. } => Refusal::QuotaFull,
-				other => {
-					log::error!(target: LOG_TARGET, "could not store a shard: {other}");
-					Refusal::Internal
-				},
-			})?;
+		let failed = |error: StoreError| match error {
+			StoreError::QuotaFull { .. } => Refusal::QuotaFull,
+			other => {
+				log::error!(target: LOG_TARGET, "could not store a shard: {other}");
+				Refusal::Internal
+			},
+		};
+		// Admit under the lock, write and flush without it (see the store's docs).
+		let reservation = {
+			let mut store = self.store.lock().map_err(|_| Refusal::Internal)?;
+			store
+				.reserve(&header.file_id, header.segment, header.shard_index, bytes.len() as u64)
+				.map_err(failed)?
+		};
+		let Some(reservation) = reservation else { return Ok(header.file_id) };
+		let written = reservation.write(bytes);
+		self.store
+			.lock()
+			.map_err(|_| Refusal::Internal)?
+			.finish(reservation, written.is_ok());
+		written.map_err(failed)?;
 		Ok(header.file_id)
 	}
 
@@ -511,13 +544,19 @@ impl<C: ChainView> Shared<C> {
 		if !fresh || !signed || owner != &request.reader {
 			return Err(Refusal::NotAuthorized);
 		}
-		let bytes = {
+		let path = {
 			let store = self.store.lock().map_err(|_| Refusal::Internal)?;
-			store
-				.get(&request.file_id, request.segment, request.shard_index)
-				.map_err(|_| Refusal::Internal)?
+			store.locate(&request.file_id, request.segment, request.shard_index)
 		};
-		let bytes = bytes.ok_or(Refusal::NotHeld)?;
+		let path = path.ok_or(Refusal::NotHeld)?;
+		// Read without the lock; a file removed meanwhile is simply no longer held.
+		let bytes = store::read_shard(&path).map_err(|error| match error {
+			StoreError::Io { source, .. } if source.kind() == std::io::ErrorKind::NotFound => Refusal::NotHeld,
+			other => {
+				log::error!(target: LOG_TARGET, "could not read a stored shard: {other}");
+				Refusal::Internal
+			},
+		})?;
 		// Never serve what does not verify, even from our own disk.
 		let shard = ShardRef::parse(&bytes).map_err(|e| {
 			log::error!(target: LOG_TARGET, "a stored shard of file {:02x?} is damaged: {e}", &request.file_id[..4]);

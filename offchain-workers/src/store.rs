@@ -7,8 +7,17 @@
 //! at start). Every shard is checked against the file root on chain before it is written,
 //! and again when it is read: a damaged file on disk is reported, never served.
 //!
-//! The quota counts the bytes of stored shards; a shard that would pass it is refused with
-//! [`StoreError::QuotaFull`] and nothing already stored is touched.
+//! The quota counts the bytes of stored shards and of shards being written; a shard that
+//! would pass it is refused with [`StoreError::QuotaFull`] and nothing already stored is
+//! touched.
+//!
+//! ## Locking
+//! The worker keeps the store behind one mutex that its event loop also takes (to answer
+//! `have`), so nothing slow happens under it: a write is [`ShardStore::reserve`]d under
+//! the lock (quota and bookkeeping only), written and flushed by [`Reservation::write`]
+//! without it, and recorded by [`ShardStore::finish`] under it again; a read only
+//! [`ShardStore::locate`]s the file under the lock. A slow disk then delays the puts and
+//! gets that touch it, never the overlay's other answers.
 
 use std::{
 	collections::{BTreeMap, BTreeSet},
@@ -63,7 +72,47 @@ pub struct ShardStore {
 	tmp: PathBuf,
 	quota: u64,
 	used: u64,
+	/// Bytes of reservations not yet finished (counted against the quota).
+	reserved: u64,
+	/// Numbers temporary files, so two writes of the same shard never share one.
+	next_temporary: u64,
 	held: BTreeMap<FileId, Held>,
+}
+
+/// A shard admitted under the quota, to be written without the store's lock and then
+/// handed back to [`ShardStore::finish`].
+#[must_use = "a reservation holds quota until it is finished"]
+pub struct Reservation {
+	file_id: FileId,
+	segment: u32,
+	index: u8,
+	len: u64,
+	temporary: PathBuf,
+	target: PathBuf,
+}
+
+impl Reservation {
+	/// Write the shard crash-safely: to its own temporary file, flushed, renamed into
+	/// place, and the directory flushed. Needs no lock: the paths are this reservation's.
+	pub fn write(&self, bytes: &[u8]) -> Result<(), StoreError> {
+		let written = self.write_inner(bytes);
+		if written.is_err() {
+			let _ = fs::remove_file(&self.temporary);
+		}
+		written
+	}
+
+	fn write_inner(&self, bytes: &[u8]) -> Result<(), StoreError> {
+		let folder = self.target.parent().map(Path::to_path_buf).unwrap_or_default();
+		fs::create_dir_all(&folder).map_err(io_error(&folder))?;
+		let mut file = fs::File::create(&self.temporary).map_err(io_error(&self.temporary))?;
+		file.write_all(bytes).map_err(io_error(&self.temporary))?;
+		file.sync_all().map_err(io_error(&self.temporary))?;
+		drop(file);
+		fs::rename(&self.temporary, &self.target).map_err(io_error(&self.target))?;
+		// The rename is durable once the directory that now names the file is.
+		fs::File::open(&folder).and_then(|d| d.sync_all()).map_err(io_error(&folder))
+	}
 }
 
 fn hex(bytes: &[u8]) -> String {
@@ -92,7 +141,8 @@ impl ShardStore {
 			fs::remove_dir_all(&tmp).map_err(io_error(&tmp))?;
 		}
 		fs::create_dir_all(&tmp).map_err(io_error(&tmp))?;
-		let mut store = ShardStore { shards, tmp, quota, used: 0, held: BTreeMap::new() };
+		let mut store =
+			ShardStore { shards, tmp, quota, used: 0, reserved: 0, next_temporary: 0, held: BTreeMap::new() };
 		for entry in fs::read_dir(&store.shards).map_err(io_error(&store.shards))? {
 			let entry = entry.map_err(io_error(&store.shards))?;
 			let Some(file_id) = entry.file_name().to_str().and_then(parse_file_id) else { continue };
@@ -148,38 +198,67 @@ impl ShardStore {
 			.is_some_and(|h| h.shard_index == Some(index) && h.segments.contains(&segment))
 	}
 
-	/// Write a shard (already verified by the caller) crash-safely. Storing a shard that
+	/// Admit a shard of `len` bytes (already verified by the caller) for writing: `None` if
+	/// it is stored already, [`StoreError::QuotaFull`] if it would pass the quota together
+	/// with the writes in flight.
+	pub fn reserve(
+		&mut self,
+		file_id: &FileId,
+		segment: u32,
+		index: u8,
+		len: u64,
+	) -> Result<Option<Reservation>, StoreError> {
+		if self.contains(file_id, segment, index) {
+			return Ok(None);
+		}
+		let committed = self.used.saturating_add(self.reserved);
+		if committed.saturating_add(len) > self.quota {
+			return Err(StoreError::QuotaFull { len, used: committed, quota: self.quota });
+		}
+		self.reserved += len;
+		self.next_temporary += 1;
+		Ok(Some(Reservation {
+			file_id: *file_id,
+			segment,
+			index,
+			len,
+			temporary: self
+				.tmp
+				.join(format!("{}.{segment}.{index}.{}", hex(file_id), self.next_temporary)),
+			target: self.path(file_id, segment, index),
+		}))
+	}
+
+	/// Release a reservation, recording its shard if it was `written`. (A file removed
+	/// while one of its shards was being written is recorded again here; the next sweep
+	/// of removed files deletes it.)
+	pub fn finish(&mut self, reservation: Reservation, written: bool) {
+		self.reserved = self.reserved.saturating_sub(reservation.len);
+		if written {
+			self.note(reservation.file_id, reservation.segment, reservation.index, reservation.len);
+		}
+	}
+
+	/// Write a shard (already verified by the caller) crash-safely, all under `&mut self`:
+	/// [`Self::reserve`], [`Reservation::write`], [`Self::finish`]. Storing a shard that
 	/// is already stored does nothing.
 	pub fn put(&mut self, file_id: &FileId, segment: u32, index: u8, bytes: &[u8]) -> Result<(), StoreError> {
-		if self.contains(file_id, segment, index) {
-			return Ok(());
-		}
-		let len = bytes.len() as u64;
-		if self.used.saturating_add(len) > self.quota {
-			return Err(StoreError::QuotaFull { len, used: self.used, quota: self.quota });
-		}
-		let target = self.path(file_id, segment, index);
-		let folder = target.parent().map(Path::to_path_buf).unwrap_or_default();
-		fs::create_dir_all(&folder).map_err(io_error(&folder))?;
-		let temporary = self.tmp.join(format!("{}.{segment}.{index}", hex(file_id)));
-		let mut file = fs::File::create(&temporary).map_err(io_error(&temporary))?;
-		file.write_all(bytes).map_err(io_error(&temporary))?;
-		file.sync_all().map_err(io_error(&temporary))?;
-		drop(file);
-		fs::rename(&temporary, &target).map_err(io_error(&target))?;
-		// The rename is durable once the directory that now names the file is.
-		fs::File::open(&folder).and_then(|d| d.sync_all()).map_err(io_error(&folder))?;
-		self.note(*file_id, segment, index, len);
-		Ok(())
+		let Some(reservation) = self.reserve(file_id, segment, index, bytes.len() as u64)? else { return Ok(()) };
+		let written = reservation.write(bytes);
+		self.finish(reservation, written.is_ok());
+		written
+	}
+
+	/// Where shard `index` of `segment` is stored, or `None` if it is not: read it with
+	/// [`read_shard`] without holding the store.
+	pub fn locate(&self, file_id: &FileId, segment: u32, index: u8) -> Option<PathBuf> {
+		self.contains(file_id, segment, index)
+			.then(|| self.path(file_id, segment, index))
 	}
 
 	/// Read a shard's bytes (the caller verifies them), or `None` if it is not stored.
 	pub fn get(&self, file_id: &FileId, segment: u32, index: u8) -> Result<Option<Vec<u8>>, StoreError> {
-		if !self.contains(file_id, segment, index) {
-			return Ok(None);
-		}
-		let path = self.path(file_id, segment, index);
-		fs::read(&path).map(Some).map_err(io_error(&path))
+		self.locate(file_id, segment, index).map(|path| read_shard(&path)).transpose()
 	}
 
 	/// Delete everything stored of `file_id`; returns the bytes freed.
@@ -194,9 +273,46 @@ impl ShardStore {
 	}
 }
 
+/// Read the shard stored at `path` (from [`ShardStore::locate`]).
+pub fn read_shard(path: &Path) -> Result<Vec<u8>, StoreError> {
+	fs::read(path).map_err(io_error(path))
+}
+
 #[cfg(test)]
 mod tests {
 	use super::*;
+
+	#[test]
+	fn writes_in_flight_count_against_the_quota_and_release_it() {
+		let dir = tempfile::tempdir().unwrap();
+		let mut store = ShardStore::open(dir.path(), 20).unwrap();
+		let first = store.reserve(&[1; 32], 0, 0, 15).unwrap().unwrap();
+		// Nothing is stored yet, but a second write that would pass the quota with the
+		// first one in flight is refused.
+		assert!(matches!(
+			store.reserve(&[2; 32], 0, 0, 10),
+			Err(StoreError::QuotaFull { len: 10, used: 15, quota: 20 })
+		));
+		// The same shard reserved twice gets its own temporary file each time.
+		let again = store.reserve(&[3; 32], 0, 1, 5).unwrap().unwrap();
+		let twin = store.reserve(&[3; 32], 0, 1, 0).unwrap().unwrap();
+		assert_ne!(again.temporary, twin.temporary);
+		store.finish(twin, false);
+		first.write(&[7; 15]).unwrap();
+		store.finish(first, true);
+		again.write(&[9; 5]).unwrap();
+		store.finish(again, true);
+		assert_eq!(store.used(), 20);
+		assert_eq!(store.reserved, 0);
+		// A failed write releases its bytes and leaves nothing behind.
+		store.remove_file(&[3; 32]).unwrap();
+		let doomed = store.reserve(&[4; 32], 0, 0, 5).unwrap().unwrap();
+		fs::remove_dir_all(dir.path().join("tmp")).unwrap();
+		assert!(doomed.write(&[1; 5]).is_err());
+		store.finish(doomed, false);
+		assert_eq!((store.used(), store.reserved), (15, 0));
+		assert_eq!(store.get(&[4; 32], 0, 0).unwrap(), None);
+	}
 
 	#[test]
 	fn shards_survive_a_reopen_and_partial_writes_do_not() {

@@ -1,6 +1,11 @@
 //! Framing: a 4-byte little-endian length, then that many bytes of SCALE. The length is
 //! checked against the protocol's limit before anything past it is read or allocated, so a
 //! peer never decides how much memory a message takes; a message must decode exactly.
+//!
+//! A request that cannot be read, or does not arrive whole before the request timeout, is
+//! logged here, one line each (target `shoal::overlay`, at most [`LOG_BURST`] lines per
+//! [`LOG_WINDOW`], the rest counted): libp2p's request-response drops such a stream without
+//! telling the behaviour, so this is the only place that sees it.
 
 use std::{io, marker::PhantomData};
 
@@ -8,6 +13,9 @@ use async_trait::async_trait;
 use codec::{Decode, Encode};
 use futures::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use libp2p::StreamProtocol;
+
+/// Log target of the overlay's own lines.
+pub const LOG_TARGET: &str = "shoal::overlay";
 
 /// Read one frame of at most `limit` bytes and decode it as `T`.
 pub async fn read_frame<T: Decode, R: AsyncRead + Unpin + Send>(io: &mut R, limit: usize) -> io::Result<T> {
@@ -28,7 +36,11 @@ pub async fn read_frame<T: Decode, R: AsyncRead + Unpin + Send>(io: &mut R, limi
 /// Decode `bytes` as one `T`, refusing trailing bytes.
 pub fn decode_exact<T: Decode>(bytes: &[u8]) -> io::Result<T> {
 	let mut input = bytes;
-	let value = T::decode(&mut input).map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e.to_string()))?;
+	let value = T::decode(&mut input).map_err(|e| {
+		// SCALE's errors nest their causes on indented lines; one log line per problem.
+		let reason = e.to_string().split_whitespace().collect::<Vec<_>>().join(" ");
+		io::Error::new(io::ErrorKind::InvalidData, reason)
+	})?;
 	if !input.is_empty() {
 		return Err(io::Error::new(io::ErrorKind::InvalidData, format!("{} bytes after the message", input.len())));
 	}
@@ -47,6 +59,54 @@ pub async fn write_frame<W: AsyncWrite + Unpin + Send>(io: &mut W, bytes: Vec<u8
 	io.write_all(&(bytes.len() as u32).to_le_bytes()).await?;
 	io.write_all(&bytes).await?;
 	io.close().await
+}
+
+/// At most this many lines about unreadable requests per [`LOG_WINDOW`], from all peers
+/// together; the rest are counted and reported in the next window's first line, so a peer
+/// cannot flood the log.
+pub const LOG_BURST: u32 = 20;
+/// See [`LOG_BURST`].
+pub const LOG_WINDOW: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// Log one line about a peer's bad input, within the [`LOG_BURST`] budget.
+pub fn log_refusal(line: std::fmt::Arguments<'_>) {
+	use std::sync::Mutex;
+	// (window start, lines in this window, lines suppressed since the last one logged)
+	static BUDGET: Mutex<Option<(std::time::Instant, u32, u64)>> = Mutex::new(None);
+	let mut budget = BUDGET.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+	let now = std::time::Instant::now();
+	let (start, lines, suppressed) = budget.get_or_insert((now, 0, 0));
+	if now.duration_since(*start) >= LOG_WINDOW {
+		(*start, *lines) = (now, 0);
+	}
+	if *lines >= LOG_BURST {
+		*suppressed += 1;
+		return;
+	}
+	*lines += 1;
+	if *suppressed > 0 {
+		log::info!(target: LOG_TARGET, "{line} ({suppressed} similar lines suppressed before this one)");
+		*suppressed = 0;
+	} else {
+		log::info!(target: LOG_TARGET, "{line}");
+	}
+}
+
+/// Logs a request whose read was abandoned (by the request timeout) before it finished.
+struct UnreadRequest<'a> {
+	protocol: &'a str,
+	finished: bool,
+}
+
+impl Drop for UnreadRequest<'_> {
+	fn drop(&mut self) {
+		if !self.finished {
+			log_refusal(format_args!(
+				"dropped a {} request abandoned before it arrived whole (request timeout or connection closed)",
+				self.protocol
+			));
+		}
+	}
 }
 
 /// A request-response codec for requests `Req` (at most `request_limit` bytes) and
@@ -80,8 +140,22 @@ where
 	type Request = Req;
 	type Response = Resp;
 
-	async fn read_request<T: AsyncRead + Unpin + Send>(&mut self, _: &StreamProtocol, io: &mut T) -> io::Result<Req> {
-		read_frame(io, self.request_limit).await
+	async fn read_request<T: AsyncRead + Unpin + Send>(
+		&mut self,
+		protocol: &StreamProtocol,
+		io: &mut T,
+	) -> io::Result<Req> {
+		// "/shoal/<genesis>/put/1" → "put".
+		let name = protocol.as_ref().rsplit('/').nth(1).unwrap_or_default();
+		// libp2p drops this future without a word when the request timeout fires first (a
+		// stalled or half-open stream): the guard says so when it is dropped unfinished.
+		let mut guard = UnreadRequest { protocol: name, finished: false };
+		let result = read_frame(io, self.request_limit).await;
+		guard.finished = true;
+		if let Err(error) = &result {
+			log_refusal(format_args!("dropped a {name} request that could not be read: {error}"));
+		}
+		result
 	}
 
 	async fn read_response<T: AsyncRead + Unpin + Send>(&mut self, _: &StreamProtocol, io: &mut T) -> io::Result<Resp> {

@@ -23,6 +23,7 @@
 pub mod behaviour;
 pub mod client;
 pub mod codec;
+pub mod fuzzing;
 pub mod messages;
 
 use libp2p::PeerId;
