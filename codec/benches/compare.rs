@@ -123,27 +123,77 @@ fn main() {
 			})
 		})
 	};
-	let rse = reed_solomon_erasure::galois_8::ReedSolomon::new(k, n - k).unwrap();
-	let code_rse = |threads: usize| {
+	// Ours: the codec's own coder (reed-solomon-erasure, parity into one buffer per body),
+	// exactly as the pipeline calls it.
+	let coder = shoal_codec::erasure::Coder::new(&params).unwrap();
+	let code_ours = |threads: usize| {
 		time(|| {
 			split(threads, &sealed, |s| {
-				let data: Vec<&[u8]> = s.chunks(body_len).collect();
-				let mut parity = vec![vec![0u8; body_len]; n - k];
-				let mut parity: Vec<&mut [u8]> = parity.iter_mut().map(|p| &mut p[..]).collect();
-				rse.encode_sep(&data, &mut parity).unwrap();
+				black_box(coder.encode(s, body_len).unwrap());
 			})
 		})
 	};
-	// Ours: the codec's own coder (pooled reed-solomon-simd encoders, reset and reused, parity
-	// copied out into the caller's buffer), exactly as the pipeline calls it.
-	let coder = shoal_codec::erasure::Coder::new(&params).unwrap();
+	// The alternative: reed-solomon-simd, one encoder per thread reset and reused across
+	// segments, its parity copied out into a buffer per body (a shard must own its body).
+	let encoders: Vec<std::sync::Mutex<reed_solomon_simd::ReedSolomonEncoder>> = (0..2)
+		.map(|_| std::sync::Mutex::new(reed_solomon_simd::ReedSolomonEncoder::new(k, n - k, body_len).unwrap()))
+		.collect();
 	let code_simd = |threads: usize| {
+		let indexed: Vec<(usize, &Vec<u8>)> = sealed.iter().enumerate().collect();
 		time(|| {
-			split(threads, &sealed, |s| {
-				let mut parity = vec![0u8; (n - k) * body_len];
-				coder.encode(s, &mut parity, body_len).unwrap();
-				black_box(parity);
+			split(threads, &indexed, |(i, s)| {
+				let mut encoder = encoders[i % threads].lock().unwrap();
+				encoder.reset(k, n - k, body_len).unwrap();
+				for body in s.chunks(body_len) {
+					encoder.add_original_shard(body).unwrap();
+				}
+				let result = encoder.encode().unwrap();
+				black_box(result.recovery_iter().map(<[u8]>::to_vec).collect::<Vec<_>>());
 			})
+		})
+	};
+	// Rebuilding every data body from parity only (n − k lost: the worst case of a
+	// degraded read or a repair), with both coders, on one core.
+	let parity_of: Vec<Vec<Vec<u8>>> = sealed.iter().map(|s| coder.encode(s, body_len).unwrap()).collect();
+	let rebuild_ours = || {
+		time(|| {
+			for parity in &parity_of {
+				let mut data = vec![0u8; k * body_len];
+				let mut present = vec![false; n];
+				present[k..].iter_mut().for_each(|p| *p = true);
+				let received: Vec<Option<&[u8]>> = parity.iter().map(|p| Some(&p[..])).collect();
+				coder.reconstruct_data(&mut data, &received, body_len, &present).unwrap();
+				black_box(data);
+			}
+		})
+	};
+	let simd_parity_of: Vec<Vec<Vec<u8>>> = sealed
+		.iter()
+		.map(|s| {
+			let mut encoder = encoders[0].lock().unwrap();
+			encoder.reset(k, n - k, body_len).unwrap();
+			for body in s.chunks(body_len) {
+				encoder.add_original_shard(body).unwrap();
+			}
+			let parity: Vec<Vec<u8>> = encoder.encode().unwrap().recovery_iter().map(<[u8]>::to_vec).collect();
+			parity
+		})
+		.collect();
+	let rebuild_simd = || {
+		let mut decoder = reed_solomon_simd::ReedSolomonDecoder::new(k, n - k, body_len).unwrap();
+		time(|| {
+			for parity in &simd_parity_of {
+				decoder.reset(k, n - k, body_len).unwrap();
+				for (j, body) in parity.iter().enumerate() {
+					decoder.add_recovery_shard(j, body).unwrap();
+				}
+				let result = decoder.decode().unwrap();
+				let mut data = vec![0u8; k * body_len];
+				for (i, body) in data.chunks_mut(body_len).enumerate() {
+					body.copy_from_slice(result.restored_original(i).unwrap());
+				}
+				black_box(data);
+			}
 		})
 	};
 	// Hash every shard byte: k data bodies and n − k parity bodies (parity stands in as a
@@ -173,18 +223,18 @@ fn main() {
 	let mut steps = Table { title: "Steps (input GiB/s; hashing covers all n shard bodies)", rows: Vec::new() };
 	let mut per_core = [(0.0, 0.0); 2];
 	for (slot, threads) in [1usize, 2].into_iter().enumerate() {
-		let (s, c, c_alt, h) = (seal_step(threads), code_simd(threads), code_rse(threads), hash_step(threads));
+		let (s, c, c_alt, h) = (seal_step(threads), code_ours(threads), code_simd(threads), hash_step(threads));
 		let rate = |t| format!("{:.2}", gib_per_s(TOTAL, t));
 		steps
 			.rows
 			.push((format!("seal, AES-256-GCM (ring), {threads} core(s)"), rate(s), String::new()));
 		steps.rows.push((
-			format!("code {k} of {n}, reed-solomon-simd (ours, encoder reused), {threads} core(s)"),
+			format!("code {k} of {n}, reed-solomon-erasure (ours), {threads} core(s)"),
 			rate(c),
 			String::new(),
 		));
 		steps.rows.push((
-			format!("code {k} of {n}, reed-solomon-erasure (simd-accel, GF(2⁸)), {threads} core(s)"),
+			format!("code {k} of {n}, reed-solomon-simd (encoder reused, parity copied out), {threads} core(s)"),
 			rate(c_alt),
 			String::new(),
 		));
@@ -199,6 +249,17 @@ fn main() {
 		));
 		per_core[slot] = (ceiling, s + c + h);
 	}
+	let (rebuilt_ours, rebuilt_simd) = (rebuild_ours(), rebuild_simd());
+	steps.rows.push((
+		format!("rebuild {k} data bodies from parity, reed-solomon-erasure (ours), 1 core"),
+		format!("{:.2}", gib_per_s(TOTAL, rebuilt_ours)),
+		String::new(),
+	));
+	steps.rows.push((
+		format!("rebuild {k} data bodies from parity, reed-solomon-simd (decoder reused), 1 core"),
+		format!("{:.2}", gib_per_s(TOTAL, rebuilt_simd)),
+		String::new(),
+	));
 	steps.rows.push((
 		"XChaCha20-Poly1305 alone (RustCrypto), 1 core".into(),
 		format!("{:.2}", gib_per_s(TOTAL, xchacha)),

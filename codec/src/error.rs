@@ -147,8 +147,8 @@ pub enum CodecError {
 		expected: u64,
 	},
 	/// The Reed–Solomon library refused.
-	#[error("erasure coding failed: {0}")]
-	Erasure(#[from] reed_solomon_simd::Error),
+	#[error("erasure coding failed: {0:?}")]
+	Erasure(reed_solomon_erasure::Error),
 	/// Reading the file or writing the output failed.
 	#[error("i/o: {0}")]
 	Io(#[from] std::io::Error),

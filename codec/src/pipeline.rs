@@ -21,9 +21,9 @@
 //!
 //! ## Decoding
 //! [`FileDecoder::decode_segment`] takes whatever shards arrived, checks each against the
-//! file root on chain, copies the first `k` good bodies once into the segment buffer,
-//! rebuilds missing data bodies in place and opens the segment in place: one copy per
-//! body, none per byte afterwards.
+//! file root on chain, copies the good data bodies (of the first `k` good shards) once into
+//! the segment buffer, rebuilds missing data bodies from the received parity bodies (which
+//! only the coder copies, into its work buffer) and opens the segment in place.
 
 use std::io::{Read, Write};
 
@@ -121,12 +121,14 @@ impl Upload {
 		data.resize(k * body_len, 0);
 		let position = SegmentPosition { file_id: self.file_id, index, count: self.segment_count };
 		seal::seal_in_place(&self.key, &position, &mut data, plain_len);
-		let mut parity = vec![0u8; m * body_len];
-		self.coder.encode(&data, &mut parity, body_len)?;
+		let parity = self.coder.encode(&data, body_len)?;
+		debug_assert_eq!(parity.len(), m);
 
-		let (data, parity) = (Bytes::from(data), Bytes::from(parity));
-		let body = |all: &Bytes, i: usize| all.slice(i * body_len..(i + 1) * body_len);
-		let bodies: Vec<Bytes> = (0..k).map(|i| body(&data, i)).chain((0..m).map(|i| body(&parity, i))).collect();
+		let data = Bytes::from(data);
+		let bodies: Vec<Bytes> = (0..k)
+			.map(|i| data.slice(i * body_len..(i + 1) * body_len))
+			.chain(parity.into_iter().map(Bytes::from))
+			.collect();
 		let roots: Vec<Hash> = bodies.iter().map(|b| merkle::root(b)).collect();
 		let tree = Tree::of_shards(&roots);
 		Ok(CodedSegment { index, bodies, roots, tree })
@@ -411,11 +413,13 @@ impl FileDecoder {
 		let n = usize::from(params.total_shards);
 		let body_len = params.shard_body_len(self.record.size, segment)? as usize;
 		let mut data = vec![0u8; k * body_len];
-		let mut parity = Vec::new();
+		// Parity bodies are handed to the coder as received (borrowed), never copied here.
+		let received: Vec<B> = received.into_iter().collect();
+		let mut parity: Vec<Option<&[u8]>> = vec![None; n - k];
 		let mut present = vec![false; n];
 		let mut rejected = Vec::new();
 		let mut good = 0usize;
-		for bytes in received {
+		for bytes in &received {
 			if good == k {
 				break;
 			}
@@ -431,15 +435,11 @@ impl FileDecoder {
 				rejected.push((Some(shard.header.shard_index), ShardRejection::Duplicate));
 				continue;
 			}
-			let target = if index < k {
-				&mut data[index * body_len..(index + 1) * body_len]
+			if index < k {
+				data[index * body_len..(index + 1) * body_len].copy_from_slice(shard.body);
 			} else {
-				if parity.is_empty() {
-					parity = vec![0u8; (n - k) * body_len];
-				}
-				&mut parity[(index - k) * body_len..(index - k + 1) * body_len]
-			};
-			target.copy_from_slice(shard.body);
+				parity[index - k] = Some(shard.body);
+			}
 			present[index] = true;
 			good += 1;
 		}
@@ -447,7 +447,7 @@ impl FileDecoder {
 			let missing = (0..n as u8).filter(|i| !present[usize::from(*i)]).collect();
 			return Err(CodecError::NotEnoughShards { segment, needed: k, good, missing, rejected });
 		}
-		self.coder.reconstruct_data(&mut data, &mut parity, body_len, &present)?;
+		self.coder.reconstruct_data(&mut data, &parity, body_len, &present)?;
 
 		let sealed_len = params.segment_sealed_len(self.record.size, segment)? as usize;
 		data.truncate(sealed_len);

@@ -15,7 +15,7 @@ fn decode_all(record: &FileRecord, segments: &[Vec<Vec<u8>>]) -> Result<Vec<u8>,
 
 #[test]
 fn sizes_at_every_edge_round_trip() {
-	// 1000-byte segments; k = 4 of n = 8, so a body is ⌈(plain + 16) / 4⌉ bytes, rounded up to even.
+	// 1000-byte segments; k = 4 of n = 8, so a body is (plain + 16) / 4 bytes.
 	let params = small_params(4, 8);
 	for size in [0usize, 1, 63, 64, 65, 999, 1000, 1001, 2999, 3000, 3001, 7 * 1000 + 5] {
 		let data = bytes(size, size as u64);

@@ -39,7 +39,7 @@ use scale_info::TypeInfo;
 
 /// Bytes the AEAD adds to each sealed segment (the GCM tag).
 pub const AEAD_TAG_LEN: u32 = 16;
-/// Most shards (`n`) a segment may have. The GF(2¹⁶) coder allows thousands; 32 keeps
+/// Most shards (`n`) a segment may have. GF(2⁸) Reed–Solomon allows 256; 32 keeps
 /// headers, placement and decoding cheap, and bounds the shard tree at depth 5.
 pub const MAX_SHARDS_PER_SEGMENT: u32 = 32;
 /// Smallest allowed chunk: one BLAKE3 chunk. Chunk sizes are 1 KiB times a power of two,
@@ -60,15 +60,11 @@ pub const DEFAULT_SEGMENT_SIZE: u32 = 16 * 1024 * 1024 - AEAD_TAG_LEN;
 /// Default chunk size of the shard Merkle tree.
 pub const DEFAULT_CHUNK_SIZE: u32 = 1024;
 
-/// The codec of format version 2: AES-256-GCM sealed segments, systematic Reed–Solomon over
-/// GF(2¹⁶) as `reed-solomon-simd` 3 computes it (another coder makes different parity, so the
-/// coder is part of the format), BLAKE3 trees. Shard bodies are `⌈sealed / k⌉` bytes rounded
-/// up to an even number (the coder works on 16-bit symbols), the data bodies zero-padded.
-///
-/// Codec 1 (the same with `reed-solomon-erasure`'s GF(2⁸) code) was never stored on a live
-/// chain; it was replaced because the side-by-side run in `BENCHMARKS.md` codes 4 of 12 at
-/// 1.7× its speed. It is refused as unknown.
-pub const CODEC_AES256GCM_RS16_BLAKE3: u8 = 2;
+/// The codec of format version 2: AES-256-GCM sealed segments, GF(2⁸) systematic
+/// Reed–Solomon as `reed-solomon-erasure` computes it (Vandermonde-derived matrix; another
+/// coder makes different parity, so the coder is part of the format), BLAKE3 trees. Shard
+/// bodies are `⌈sealed / k⌉` bytes, the last data body zero-padded.
+pub const CODEC_AES256GCM_RS8_BLAKE3: u8 = 1;
 
 /// How a file is cut, sealed, coded and chunked.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo)]
@@ -82,7 +78,7 @@ pub struct CodingParams {
 	pub segment_size: u32,
 	/// Bytes per Merkle leaf of a shard body.
 	pub chunk_size: u32,
-	/// Which algorithms: see [`CODEC_AES256GCM_RS16_BLAKE3`].
+	/// Which algorithms: see [`CODEC_AES256GCM_RS8_BLAKE3`].
 	pub codec_id: u8,
 }
 
@@ -93,7 +89,7 @@ impl Default for CodingParams {
 			total_shards: DEFAULT_TOTAL_SHARDS,
 			segment_size: DEFAULT_SEGMENT_SIZE,
 			chunk_size: DEFAULT_CHUNK_SIZE,
-			codec_id: CODEC_AES256GCM_RS16_BLAKE3,
+			codec_id: CODEC_AES256GCM_RS8_BLAKE3,
 		}
 	}
 }
@@ -169,7 +165,7 @@ impl CodingParams {
 		if self.segment_size == 0 || self.segment_size > MAX_SEGMENT_SIZE {
 			return Err(ParamsError::SegmentSize(self.segment_size));
 		}
-		if self.codec_id != CODEC_AES256GCM_RS16_BLAKE3 {
+		if self.codec_id != CODEC_AES256GCM_RS8_BLAKE3 {
 			return Err(ParamsError::UnknownCodec(self.codec_id));
 		}
 		Ok(())
@@ -217,13 +213,10 @@ impl CodingParams {
 	}
 
 	/// Bytes of each shard body of segment `index`: the sealed segment split in `k`
-	/// equal parts of an even number of bytes (the coder's symbols are 16 bits), the data
-	/// zero-padded at the end.
+	/// equal parts, the last zero-padded.
 	pub fn shard_body_len(&self, size: u64, index: u32) -> Result<u32, ParamsError> {
 		let sealed = self.segment_sealed_len(size, index)?;
-		let part = sealed.div_ceil(u32::from(self.data_shards.max(1)));
-		// part <= MAX_SEGMENT_SIZE + 16, far below u32::MAX.
-		Ok(part + part % 2)
+		Ok(sealed.div_ceil(u32::from(self.data_shards.max(1))))
 	}
 
 	/// Bytes all `n` shard bodies of a file take together: what storing it costs the
@@ -266,8 +259,6 @@ mod tests {
 		assert_eq!(CodingParams { chunk_size: 3072, ..p }.validate(), Err(ParamsError::ChunkSize(3072)));
 		assert_eq!(CodingParams { segment_size: 0, ..p }.validate(), Err(ParamsError::SegmentSize(0)));
 		assert_eq!(CodingParams { codec_id: 9, ..p }.validate(), Err(ParamsError::UnknownCodec(9)));
-		// Codec 1 (GF(2⁸), replaced before any chain stored it) is not accepted either.
-		assert_eq!(CodingParams { codec_id: 1, ..p }.validate(), Err(ParamsError::UnknownCodec(1)));
 	}
 
 	#[test]
@@ -279,20 +270,17 @@ mod tests {
 		assert_eq!(p.segment_count(101), Ok(2));
 		assert_eq!(p.segment_plain_len(101, 1), Ok(1));
 		assert_eq!(p.segment_plain_len(101, 2), Err(ParamsError::NoSuchSegment { index: 2, count: 2 }));
-		// 100 + 16 sealed bytes over 4 data shards: 29, rounded up to even.
-		assert_eq!(p.shard_body_len(100, 0), Ok(30));
-		// 96 + 16 = 112 over 4 is already even.
-		assert_eq!(CodingParams { segment_size: 96, ..p }.shard_body_len(96, 0), Ok(28));
+		// 100 + 16 sealed bytes over 4 data shards.
+		assert_eq!(p.shard_body_len(100, 0), Ok(29));
 		assert_eq!(p.segment_count(u64::MAX), Err(ParamsError::FileTooLarge(u64::MAX)));
 	}
 
 	#[test]
 	fn stored_bytes_count_every_shard_of_every_segment() {
 		let p = CodingParams { segment_size: 100, ..CodingParams::default() };
-		// Segment 0: (100 + 16) / 4 = 29 → 30 per body; segment 1: (50 + 16) / 4 = 17 → 18
-		// (rounded up, then to even).
-		assert_eq!(p.stored_bytes(150), Ok((30 + 18) * 12));
-		assert_eq!(p.bytes_per_shard_index(150), Ok(30 + 18));
+		// Segment 0: (100 + 16) / 4 = 29 per body; segment 1: (50 + 16) / 4 = 17 (rounded up).
+		assert_eq!(p.stored_bytes(150), Ok((29 + 17) * 12));
+		assert_eq!(p.bytes_per_shard_index(150), Ok(29 + 17));
 		// An empty file still stores one sealed (tag-only) segment.
 		assert_eq!(p.stored_bytes(0), Ok(4 * 12));
 	}

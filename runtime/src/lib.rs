@@ -70,7 +70,7 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	spec_name: alloc::borrow::Cow::Borrowed("shoal"),
 	impl_name: alloc::borrow::Cow::Borrowed("shoal-node"),
 	authoring_version: 1,
-	spec_version: 102,
+	spec_version: 101,
 	impl_version: 1,
 	apis: apis::RUNTIME_API_VERSIONS,
 	transaction_version: 2,

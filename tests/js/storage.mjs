@@ -38,7 +38,7 @@ const fileId = blake3(u8aConcat(alice.publicKey, salt), { key: FILE_ID_KEY });
 const record = {
   fileRoot: new Uint8Array(32).fill(9),
   size: 100_000,
-  params: { dataShards: 2, totalShards: 6, segmentSize: 16 * 1024 * 1024 - 16, chunkSize: 1024, codecId: 2 },
+  params: { dataShards: 2, totalShards: 6, segmentSize: 16 * 1024 * 1024 - 16, chunkSize: 1024, codecId: 1 },
   keyCommitment: new Uint8Array(32).fill(1),
   salt,
   fileIndex: 0,
