@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# End-to-end transfer benchmarks on a fresh local network (six nodes on this machine, the
+# README's layout): a 256 MiB put and get with the `shoal` client, a 16 MiB put's latency
+# until live (seconds and block times), get's time to first byte, bytes fetched per byte
+# returned, and the client's peak memory; in the same run, the overlay transport's
+# ceilings (overlay/benches/transport.rs). Writes one table into BENCHMARKS.md.
+#
+# The network runs in a temporary directory and is stopped at the end; nothing of an
+# existing local network is touched (stop yours first: the ports are the same).
+source "$(dirname "$0")/lib.sh"
+
+ensure_prerequisites
+export SHOAL_NET_DIR="$(mktemp -d)"
+work="$(mktemp -d)"
+cleanup() {
+	"$ROOT/scripts/local-network.sh" stop >/dev/null 2>&1 || true
+	rm -rf "$work" "$SHOAL_NET_DIR"
+}
+trap cleanup EXIT
+"$ROOT/scripts/local-network.sh"
+shoal="$CARGO_TARGET_DIR/release/shoal"
+export SHOAL_KEYS="$work/mnemonic"
+"$shoal" keys new >/dev/null
+address=$("$shoal" keys show --json | python3 -c 'import json, sys; print(json.load(sys.stdin)["account"])')
+"$ROOT/scripts/fund.sh" "$address" 100000
+
+head -c $((256 << 20)) /dev/urandom >"$work/big"
+head -c $(((16 << 20) - 16)) /dev/urandom >"$work/small" # one full segment
+# Each run: the client's --json report, and its peak RSS (KiB) from GNU time.
+run() {
+	local name="$1"
+	shift
+	/usr/bin/time -f '%M' -o "$work/$name.rss" "$shoal" --json "$@" >"$work/$name.json"
+}
+log "put 16 MiB, one segment (latency until live)"
+run small-put put "$work/small"
+log "put 256 MiB"
+run big-put put "$work/big"
+big_id=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["file_id"])' "$work/big-put.json")
+log "get 256 MiB"
+run big-get get "$big_id" -o "$work/big.out"
+cmp "$work/big" "$work/big.out"
+"$ROOT/scripts/local-network.sh" stop
+log "transport ceilings (network stopped)"
+cargo bench --locked --manifest-path "$ROOT/Cargo.toml" -p shoal-overlay --bench transport | tee "$work/transport.md"
+
+python3 - "$work" >"$work/table.md" <<'PY'
+import json, re, sys
+work = sys.argv[1]
+load = lambda name: json.load(open(f"{work}/{name}.json"))
+rss = lambda name: int(open(f"{work}/{name}.rss").read().split()[-1]) / 1024
+small, big_put, big_get = load("small-put"), load("big-put"), load("big-get")
+gib = lambda b, s: b / (1 << 30) / s
+transport = open(f"{work}/transport.md").read()
+ceiling = float(re.search(r"\*\*ceiling: the slower of the two\*\* \| ([0-9.]+)", transport).group(1))
+block = 6.0
+put_rate = gib(big_put["size"], big_put["seconds"])
+get_rate = gib(big_get["bytes_returned"], big_get["seconds"])
+print("| what | value | against |")
+print("|---|---:|---:|")
+print(f"| put 256 MiB, until live | {put_rate:.3f} GiB/s ({big_put['seconds']:.1f} s) | {put_rate / ceiling:.2f}× transport ceiling |")
+print(f"| get 256 MiB, to the renamed output | {get_rate:.3f} GiB/s ({big_get['seconds']:.1f} s) | {get_rate / ceiling:.2f}× transport ceiling |")
+print(f"| transport ceiling (slower of TCP copy and cipher, same run) | {ceiling:.2f} GiB/s | |")
+print(f"| bytes fetched per byte returned (get) | {big_get['bytes_fetched'] / big_get['bytes_returned']:.3f} | aim ≤ 1.5 |")
+print(f"| shard bytes sent per byte stored (put) | {big_put['bytes_sent'] / big_put['size']:.3f} | n/k = 3 |")
+print(f"| put 16 MiB until live | {small['seconds']:.1f} s = {small['seconds'] / block:.1f} block times | floor: 2 |")
+print(f"| get time to first byte (256 MiB file) | {big_get['first_byte_seconds']:.2f} s | |")
+print(f"| client peak RSS, put 256 MiB | {rss('big-put'):.0f} MiB | |")
+print(f"| client peak RSS, get 256 MiB | {rss('big-get'):.0f} MiB | |")
+PY
+{
+	echo "Run of $(date -u +%Y-%m-%d) on $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(nproc) cores, six nodes and the client on this one machine (\`scripts/bench-network.sh\`):"
+	echo
+	cat "$work/table.md"
+	echo
+	cat "$work/transport.md"
+} >"$work/section.md"
+replace_section "$ROOT/BENCHMARKS.md" network "$work/section.md"
+log "wrote the network table into BENCHMARKS.md"
