@@ -13,11 +13,12 @@
 //!
 //! ## Locking
 //! The worker keeps the store behind one mutex that its event loop also takes (to answer
-//! `have`), so nothing slow happens under it: a write is [`ShardStore::reserve`]d under
-//! the lock (quota and bookkeeping only), written and flushed by [`Reservation::write`]
-//! without it, and recorded by [`ShardStore::finish`] under it again; a read only
-//! [`ShardStore::locate`]s the file under the lock. A slow disk then delays the puts and
-//! gets that touch it, never the overlay's other answers.
+//! `have`), so puts and gets do no disk work under it: a write is [`ShardStore::reserve`]d
+//! under the lock (quota and bookkeeping only), written and flushed by
+//! [`Reservation::write`] without it, and recorded by [`ShardStore::finish`] under it
+//! again; a read only [`ShardStore::locate`]s the file under the lock. A slow disk then
+//! delays the puts and gets that touch it. One exception remains: the sweep of removed
+//! files deletes their folders ([`ShardStore::remove_file`]) with the lock held.
 
 use std::{
 	collections::{BTreeMap, BTreeSet},

@@ -5,7 +5,9 @@
 //! (length prefix, limit, exact SCALE decoding) at that protocol's real limit, exactly as
 //! the node and the client read a stream. Whatever decodes must re-encode to the same
 //! bytes (SCALE here is canonical: a second encoding of one message would let two peers
-//! disagree about what was said), and no input may panic, hang or allocate past the limit.
+//! disagree about what was said), and no input may panic or hang. (That nothing is
+//! allocated before the length is checked is `read_frame`'s order of operations, tested by
+//! the over-limit cases, not measured here.)
 
 use codec::{Decode, Encode};
 
