@@ -263,7 +263,8 @@ impl<C: ChainView> Worker<C> {
 					},
 					SwarmEvent::IncomingConnectionError { send_back_addr, error, .. } => {
 						shoal_overlay::codec::log_refusal(format_args!(
-							"incoming overlay connection from {send_back_addr} refused: {error}"
+							"incoming overlay connection from {send_back_addr} refused: {}",
+							shoal_overlay::codec::with_causes(&error)
 						));
 					},
 					_ => {},

@@ -25,6 +25,7 @@ pub mod client;
 pub mod codec;
 pub mod fuzzing;
 pub mod messages;
+pub mod per_ip;
 
 use libp2p::PeerId;
 use shoal_primitives::{chain::NodeId, Hash};
@@ -44,10 +45,13 @@ pub const GET_SIGNATURE_LIFETIME_SECS: u64 = 300;
 /// Domain of a reader's signature over a `get`.
 pub const GET_CONTEXT: &[u8] = b"shoal/get/v1";
 
+/// The three protocols, as their names end (and as log lines call them).
+pub const PROTOCOLS: [&str; 3] = ["put", "get", "have"];
+
 /// The three protocol names on the chain with genesis hash `genesis`.
 pub fn protocol_names(genesis: &Hash) -> [String; 3] {
 	let chain: String = genesis.iter().map(|b| format!("{b:02x}")).collect();
-	["put", "get", "have"].map(|name| format!("/shoal/{chain}/{name}/1"))
+	PROTOCOLS.map(|name| format!("/shoal/{chain}/{name}/1"))
 }
 
 /// The libp2p peer id of the storage node with node key `node`, or `None` if the bytes

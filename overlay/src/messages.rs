@@ -3,7 +3,7 @@
 use codec::{Decode, Encode};
 use shoal_primitives::{FileId, Hash};
 
-use crate::GET_CONTEXT;
+use crate::{codec::Message, GET_CONTEXT, MAX_SHARD_MESSAGE, MAX_SMALL_MESSAGE};
 
 /// Store this shard (header ‖ body) in your slot.
 #[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
@@ -103,6 +103,49 @@ pub struct Holding {
 
 /// Answer to a `have`.
 pub type HaveResponse = Result<Holding, Refusal>;
+
+// Each message type is used by one protocol, in one direction: its limit is the table of
+// what a peer may send us.
+
+impl Message for PutRequest {
+	const LIMIT: usize = MAX_SHARD_MESSAGE;
+	// A struct of one `Vec<u8>` encodes as the vector: `Compact(n) ‖ n bytes`.
+	const TAIL_PREFIX: Option<&'static [u8]> = Some(&[]);
+	fn from_tail(shard: Vec<u8>) -> Option<Self> {
+		Some(PutRequest { shard })
+	}
+	fn tail(&self) -> Option<&[u8]> {
+		Some(&self.shard)
+	}
+}
+
+impl Message for PutResponse {
+	const LIMIT: usize = MAX_SMALL_MESSAGE;
+}
+
+impl Message for GetRequest {
+	const LIMIT: usize = MAX_SMALL_MESSAGE;
+}
+
+impl Message for GetResponse {
+	const LIMIT: usize = MAX_SHARD_MESSAGE;
+	// `Ok` is variant 0, then the vector.
+	const TAIL_PREFIX: Option<&'static [u8]> = Some(&[0]);
+	fn from_tail(shard: Vec<u8>) -> Option<Self> {
+		Some(Ok(shard))
+	}
+	fn tail(&self) -> Option<&[u8]> {
+		self.as_ref().ok().map(Vec::as_slice)
+	}
+}
+
+impl Message for HaveRequest {
+	const LIMIT: usize = MAX_SMALL_MESSAGE;
+}
+
+impl Message for HaveResponse {
+	const LIMIT: usize = MAX_SMALL_MESSAGE;
+}
 
 #[cfg(test)]
 mod tests {

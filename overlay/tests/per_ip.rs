@@ -1,0 +1,106 @@
+//! The per-address connection cap on a real node-side swarm over loopback TCP: a crowd of
+//! half-open connections from one address (127.0.0.2) fills that address's slots and no
+//! more; the next one from there is closed at once, while another address (127.0.0.3) is
+//! still let in and a real client (127.0.0.1) is still answered.
+
+use std::time::Duration;
+
+use futures::StreamExt;
+use libp2p::{identity::Keypair, request_response, swarm::SwarmEvent, Multiaddr};
+use shoal_overlay::{
+	behaviour::{swarm, Behaviour, BehaviourEvent, Limits},
+	client::Client,
+	codec::with_causes,
+	messages::{HaveRequest, Holding},
+};
+use tokio::{io::AsyncReadExt, net::TcpSocket};
+
+/// A raw TCP connection from `source` that never starts its handshake.
+async fn half_open(source: &str, port: u16) -> tokio::net::TcpStream {
+	let socket = TcpSocket::new_v4().expect("socket");
+	socket
+		.bind(format!("{source}:0").parse().expect("source"))
+		.expect("bind a loopback source address");
+	socket
+		.connect(format!("127.0.0.1:{port}").parse().expect("target"))
+		.await
+		.expect("connect")
+}
+
+/// Whether the node closed `stream` within `wait` (a read returns end of file or an error).
+async fn closed_within(stream: &mut tokio::net::TcpStream, wait: Duration) -> bool {
+	let mut byte = [0u8; 64];
+	loop {
+		match tokio::time::timeout(wait, stream.read(&mut byte)).await {
+			Err(_) => return false,
+			Ok(Ok(0)) | Ok(Err(_)) => return true,
+			// Bytes of a handshake the node started (it speaks first on multistream-select).
+			Ok(Ok(_)) => continue,
+		}
+	}
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_address_cannot_take_every_inbound_slot() {
+	let genesis = [5u8; 32];
+	let limits = Limits { max_per_ip: 3, ..Limits::default() };
+	let keypair = Keypair::generate_ed25519();
+	let peer = keypair.public().to_peer_id();
+	let mut node = swarm(keypair.clone(), Behaviour::new(&keypair, &genesis, true, limits), limits).expect("swarm");
+	node.listen_on("/ip4/127.0.0.1/tcp/0".parse().expect("address"))
+		.expect("listen");
+	let address: Multiaddr = loop {
+		if let SwarmEvent::NewListenAddr { address, .. } = node.select_next_some().await {
+			break address;
+		}
+	};
+	let port = match address.iter().nth(1) {
+		Some(libp2p::multiaddr::Protocol::Tcp(port)) => port,
+		other => panic!("not a TCP address: {other:?}"),
+	};
+	let (refusals_tx, mut refusals) = tokio::sync::mpsc::unbounded_channel();
+	tokio::spawn(async move {
+		loop {
+			match node.select_next_some().await {
+				SwarmEvent::Behaviour(BehaviourEvent::Have(request_response::Event::Message {
+					message: request_response::Message::Request { channel, .. },
+					..
+				})) => {
+					let answer = Ok(Holding { shard_index: 1, segments_stored: 2 });
+					let _ = node.behaviour_mut().have.send_response(channel, answer);
+				},
+				SwarmEvent::IncomingConnectionError { error, send_back_addr, .. } => {
+					let _ = refusals_tx.send(format!("{send_back_addr}: {}", with_causes(&error)));
+				},
+				_ => {},
+			}
+		}
+	});
+
+	// The crowd takes its three slots; those connections stay open (their handshake has
+	// ten seconds before the transport gives up on it).
+	let mut crowd = Vec::new();
+	for _ in 0..3 {
+		crowd.push(half_open("127.0.0.2", port).await);
+	}
+	for stream in &mut crowd {
+		assert!(!closed_within(stream, Duration::from_millis(300)).await, "a connection within the cap was closed");
+	}
+	// The fourth from the same address is closed at once, with a reason that names it.
+	let mut over = half_open("127.0.0.2", port).await;
+	assert!(closed_within(&mut over, Duration::from_secs(5)).await, "a connection over the cap was kept");
+	let refusal = tokio::time::timeout(Duration::from_secs(5), refusals.recv())
+		.await
+		.expect("the refusal reaches the swarm")
+		.expect("node task alive");
+	assert!(refusal.contains("127.0.0.2") && refusal.contains("inbound connections"), "{refusal}");
+	// Another address still gets in, and a real client is still answered.
+	let mut other = half_open("127.0.0.3", port).await;
+	assert!(!closed_within(&mut other, Duration::from_millis(300)).await, "another address was refused");
+	let client = Client::start(&genesis, Limits::default(), 4).expect("client");
+	let answer = client
+		.have(peer, vec![address], HaveRequest { file_id: [1; 32] })
+		.await
+		.expect("the client is answered while the crowd holds its slots");
+	assert_eq!(answer, Ok(Holding { shard_index: 1, segments_stored: 2 }));
+}
