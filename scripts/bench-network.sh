@@ -26,11 +26,17 @@ address=$("$shoal" keys show --json | python3 -c 'import json, sys; print(json.l
 
 head -c $((256 << 20)) /dev/urandom >"$work/big"
 head -c $(((16 << 20) - 16)) /dev/urandom >"$work/small" # one full segment
-# Each run: the client's --json report, and its peak RSS (KiB) from GNU time.
+# Each run: the client's --json report, and its peak RSS (KiB: the kernel's high-water
+# mark of the waited-for child, from getrusage).
 run() {
 	local name="$1"
 	shift
-	/usr/bin/time -f '%M' -o "$work/$name.rss" "$shoal" --json "$@" >"$work/$name.json"
+	python3 - "$work/$name.rss" "$shoal" --json "$@" >"$work/$name.json" <<'PY'
+import resource, subprocess, sys
+status = subprocess.run(sys.argv[2:]).returncode
+open(sys.argv[1], "w").write(f"{resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss}\n")
+sys.exit(status)
+PY
 }
 log "put 16 MiB, one segment (latency until live)"
 run small-put put "$work/small"
@@ -69,7 +75,7 @@ print(f"| client peak RSS, put 256 MiB | {rss('big-put'):.0f} MiB | |")
 print(f"| client peak RSS, get 256 MiB | {rss('big-get'):.0f} MiB | |")
 PY
 {
-	echo "Run of $(date -u +%Y-%m-%d) on $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(nproc) cores, six nodes and the client on this one machine (\`scripts/bench-network.sh\`):"
+	run_header scripts/bench-network.sh ", six nodes and the client on this one machine"
 	echo
 	cat "$work/table.md"
 	echo
