@@ -216,13 +216,15 @@ async fn push_all(
 			let pushing = tokio::runtime::Handle::current().block_on(async {
 				let mut sent = 0u64;
 				while let Some(segment) = segments_rx.recv().await {
-					let pushes = segment.shards.iter().filter_map(|shard| {
+					// Each shard is framed and dropped in turn, so a segment is held once
+					// (as the bytes being pushed), not twice.
+					let pushes = segment.shards.into_iter().filter_map(|shard| {
 						let index = shard.header.shard_index;
 						let holder = by_shard.get(&index)?;
 						if failed.contains_key(&index) {
 							return None;
 						}
-						let bytes = shard.to_bytes();
+						let bytes = bytes::Bytes::from(shard.to_bytes());
 						let len = bytes.len() as u64;
 						Some(async move { (index, len, transfer::push(client, holder, bytes).await) })
 					});

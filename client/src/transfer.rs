@@ -6,6 +6,7 @@ use std::{
 	time::{Duration, Instant, SystemTime},
 };
 
+use bytes::Bytes;
 use futures::{stream::FuturesUnordered, StreamExt};
 use libp2p::{Multiaddr, PeerId};
 use shoal_overlay::{
@@ -59,8 +60,9 @@ pub async fn holders(chain: &Chain, file_id: &FileId, n: u8) -> Result<Vec<Holde
 }
 
 /// Push one shard to its holder, retrying what may pass (no answer, busy) up to three
-/// times; a refusal for a reason that will not change is returned at once.
-pub async fn push(client: &Client, holder: &Holder, shard: Vec<u8>) -> Result<(), String> {
+/// times; a refusal for a reason that will not change is returned at once. Every attempt
+/// shares the one copy of `shard`.
+pub async fn push(client: &Client, holder: &Holder, shard: Bytes) -> Result<(), String> {
 	let mut delay = Duration::from_millis(300);
 	for attempt in 1..=3 {
 		let outcome = client

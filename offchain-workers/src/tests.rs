@@ -181,7 +181,7 @@ async fn the_worker_stores_serves_confirms_and_deletes_only_what_it_should() {
 	let mut first = None;
 	for _ in 0..50 {
 		match client
-			.put(node_peer, at.clone(), PutRequest { shard: stored.segments[0][usize::from(index)].clone() })
+			.put(node_peer, at.clone(), PutRequest { shard: stored.segments[0][usize::from(index)].clone().into() })
 			.await
 		{
 			Ok(response) => {
@@ -194,22 +194,31 @@ async fn the_worker_stores_serves_confirms_and_deletes_only_what_it_should() {
 	assert_eq!(first, Some(Ok(())), "our shard of segment 0 must be accepted");
 	for segment in 1..stored.segments.len() {
 		let shard = stored.segments[segment][usize::from(index)].clone();
-		assert_eq!(client.put(node_peer, at.clone(), PutRequest { shard }).await.unwrap(), Ok(()));
+		assert_eq!(
+			client
+				.put(node_peer, at.clone(), PutRequest { shard: shard.into() })
+				.await
+				.unwrap(),
+			Ok(())
+		);
 	}
 
 	// Refusals, by name.
 	let other = (index + 1) % 6;
-	let not_ours = PutRequest { shard: stored.segments[0][usize::from(other)].clone() };
+	let not_ours = PutRequest { shard: stored.segments[0][usize::from(other)].clone().into() };
 	assert_eq!(client.put(node_peer, at.clone(), not_ours).await.unwrap(), Err(Refusal::NotYourShard(other)));
 	let mut tampered = stored.segments[1][usize::from(index)].clone();
 	let last = tampered.len() - 1;
 	tampered[last] ^= 1;
 	assert!(matches!(
-		client.put(node_peer, at.clone(), PutRequest { shard: tampered }).await.unwrap(),
+		client
+			.put(node_peer, at.clone(), PutRequest { shard: tampered.into() })
+			.await
+			.unwrap(),
 		Err(Refusal::Malformed(_))
 	));
 	let unknown = upload(&owner, 2, 1000);
-	let unknown_shard = PutRequest { shard: unknown.segments[0][usize::from(ours(&unknown.file))].clone() };
+	let unknown_shard = PutRequest { shard: unknown.segments[0][usize::from(ours(&unknown.file))].clone().into() };
 	assert_eq!(client.put(node_peer, at.clone(), unknown_shard).await.unwrap(), Err(Refusal::UnknownFile));
 
 	// Have, and get: only the owner, signed for this client.
@@ -245,7 +254,7 @@ async fn the_worker_stores_serves_confirms_and_deletes_only_what_it_should() {
 	let mut refused = false;
 	for segment in &big.segments {
 		match client
-			.put(node_peer, at.clone(), PutRequest { shard: segment[usize::from(big_index)].clone() })
+			.put(node_peer, at.clone(), PutRequest { shard: segment[usize::from(big_index)].clone().into() })
 			.await
 			.unwrap()
 		{

@@ -193,7 +193,7 @@ fn main() {
 			futures::stream::iter(0..shards)
 				.map(|_| {
 					let (client, address, shard) = (client.clone(), address.clone(), shard.clone());
-					async move { client.put(peer, vec![address], PutRequest { shard }).await }
+					async move { client.put(peer, vec![address], PutRequest { shard: shard.into() }).await }
 				})
 				.buffer_unordered(IN_FLIGHT)
 				.for_each(|answer| async move { answer.expect("put answered").expect("stored") })

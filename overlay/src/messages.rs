@@ -1,5 +1,6 @@
 //! The overlay's requests and responses, SCALE encoded.
 
+use bytes::Bytes;
 use codec::{Decode, Encode};
 use shoal_primitives::{FileId, Hash};
 
@@ -8,8 +9,10 @@ use crate::{codec::Message, GET_CONTEXT, MAX_SHARD_MESSAGE, MAX_SMALL_MESSAGE};
 /// Store this shard (header ‖ body) in your slot.
 #[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
 pub struct PutRequest {
-	/// The shard's bytes as the codec wrote them.
-	pub shard: Vec<u8>,
+	/// The shard's bytes as the codec wrote them. Shared, not copied, between a request
+	/// and its retries; the worker parses the body out of it without a copy. (Encoded as
+	/// a `Vec<u8>` would be.)
+	pub shard: Bytes,
 }
 
 /// Why a node refused a request.
@@ -112,7 +115,7 @@ impl Message for PutRequest {
 	// A struct of one `Vec<u8>` encodes as the vector: `Compact(n) ‖ n bytes`.
 	const TAIL_PREFIX: Option<&'static [u8]> = Some(&[]);
 	fn from_tail(shard: Vec<u8>) -> Option<Self> {
-		Some(PutRequest { shard })
+		Some(PutRequest { shard: shard.into() })
 	}
 	fn tail(&self) -> Option<&[u8]> {
 		Some(&self.shard)

@@ -48,7 +48,7 @@ fn valid_messages() -> Vec<(u8, Vec<u8>)> {
 	let get =
 		GetRequest { file_id: [1; 32], segment: 2, shard_index: 3, reader: [4; 32], issued_at: 5, signature: [6; 64] };
 	vec![
-		(0, PutRequest { shard: vec![9; 300] }.encode()),
+		(0, PutRequest { shard: vec![9; 300].into() }.encode()),
 		(1, PutResponse::Ok(()).encode()),
 		(1, PutResponse::Err(Refusal::Malformed("short".into())).encode()),
 		(2, get.encode()),

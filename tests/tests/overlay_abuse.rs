@@ -202,7 +202,7 @@ async fn a_good_peer_is_answered(target: &Target, client: &Client, what: &str) {
 	assert_eq!(answer, Err(Refusal::NotHeld), "{what}");
 	// And a put of a malformed shard gets its named refusal, not silence.
 	let answer = client
-		.put(target.peer, vec![target.address.clone()], PutRequest { shard: vec![1, 2, 3] })
+		.put(target.peer, vec![target.address.clone()], PutRequest { shard: vec![1, 2, 3].into() })
 		.await
 		.unwrap_or_else(|e| panic!("{what}: a good peer's put failed: {e}"));
 	assert!(matches!(answer, Err(Refusal::Malformed(_))), "{what}: {answer:?}");
