@@ -55,13 +55,13 @@ build_workspace() {
 	cargo build --release --locked --workspace --bins --tests --manifest-path "$ROOT/Cargo.toml"
 }
 
-# Replace the block between `<!-- NAME:start -->` and `<!-- NAME:end -->` in FILE with the
-# contents of CONTENT (a file); tables in the docs are a script's output, never hand-edited.
 # The first line of a benchmark section: date, CPU, cores, and the script ($1) that wrote it.
 run_header() {
 	echo "Run of $(date -u +%Y-%m-%d) on $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(nproc) cores${2:-} (\`$1\`):"
 }
 
+# Replace the block between `<!-- NAME:start -->` and `<!-- NAME:end -->` in FILE with the
+# contents of CONTENT (a file); tables in the docs are a script's output, never hand-edited.
 replace_section() {
 	local file="$1" name="$2" content="$3"
 	python3 - "$file" "$name" "$content" <<'PY'

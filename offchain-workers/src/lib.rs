@@ -11,8 +11,10 @@
 //! - serves whole shards (`get`) only to the file's owner, signed for this peer and this
 //!   chain, re-verifying each shard read from disk; answers `have` probes;
 //! - confirms on chain, with a node duty signed by the node key, the files whose shards it
-//!   holds in full, batching up to 32 files per duty, once per new best block, and
-//!   resubmits when a confirmation did not land;
+//!   holds in full, batching up to 32 files per duty: [`CONFIRM_AFTER`] after the shard
+//!   that completes a file lands (so the duty reaches the next block, not the one after
+//!   it), and on every new best block for what is still due; resubmits when a
+//!   confirmation did not land;
 //! - deletes the shards of files the chain no longer has, a page at a time.
 //!
 //! Work that touches the disk or the chain runs on blocking threads, at most
@@ -62,6 +64,12 @@ use crate::{
 
 /// Log target of the storage worker.
 pub const LOG_TARGET: &str = "shoal::worker";
+
+/// How long after a shard lands the worker looks for complete files to confirm: long
+/// enough to gather the shards of one push (every segment of a file, and other files
+/// finishing at the same time) into one duty, short against a block. Waiting for the next
+/// best block instead would miss that block: it is already being built when it arrives.
+pub const CONFIRM_AFTER: std::time::Duration = std::time::Duration::from_millis(250);
 
 /// How the worker runs; every number with its reason.
 #[derive(Clone, Debug)]
@@ -118,9 +126,13 @@ enum Done {
 	/// A put's answer, the file it stored a shard of, its size and start.
 	Put(ResponseChannel<PutResponse>, PutResponse, Option<FileId>, usize, Instant),
 	Get(ResponseChannel<GetResponse>, GetResponse, Instant),
-	Confirmed(Vec<FileId>, u32, Result<(), String>),
-	/// Files whose confirmation is on chain, or that are gone or no longer ours.
-	Settled(Vec<FileId>),
+	/// A confirmation pass ended: the files whose confirmation is on chain, or that are
+	/// gone or no longer ours; and the batch it signed for, at which block, with the
+	/// outcome.
+	Pass {
+		settled: Vec<FileId>,
+		confirmed: Option<(Vec<FileId>, u32, Result<(), String>)>,
+	},
 }
 
 /// State shared with blocking tasks.
@@ -141,6 +153,12 @@ pub struct Worker<C> {
 	unconfirmed: BTreeMap<FileId, Option<u32>>,
 	/// Where the removal sweep continues.
 	sweep_from: Option<FileId>,
+	/// When to look for complete files to confirm, after a shard landed.
+	confirm_at: Option<tokio::time::Instant>,
+	/// A confirmation pass is running: at most one at a time, and the next starts only
+	/// after the event loop has taken in the last one's outcome, so no file is signed for
+	/// twice.
+	confirming: bool,
 }
 
 fn now_secs() -> u64 {
@@ -189,6 +207,8 @@ impl<C: ChainView> Worker<C> {
 			shared: Arc::new(Shared { chain, store: Mutex::new(store), node, keypair, metrics }),
 			unconfirmed,
 			sweep_from: None,
+			confirm_at: None,
+			confirming: false,
 		})
 	}
 
@@ -219,6 +239,11 @@ impl<C: ChainView> Worker<C> {
 				_ = &mut shutdown => return Ok(()),
 				Some(done) = done_rx.recv() => self.finish(&mut swarm, done),
 				Some(number) = best_blocks.next() => self.on_best_block(number, &permits, &done_tx),
+				_ = tokio::time::sleep_until(self.confirm_at.unwrap_or_else(tokio::time::Instant::now)), if self.confirm_at.is_some() => {
+					self.confirm_at = None;
+					let number = self.shared.chain.best_number();
+					self.confirm_pass(number, false, &permits, &done_tx);
+				},
 				event = swarm.select_next_some() => match event {
 					SwarmEvent::Behaviour(BehaviourEvent::Put(request_response::Event::Message {
 						peer,
@@ -372,12 +397,12 @@ impl<C: ChainView> Worker<C> {
 				}
 				let _ = swarm.behaviour_mut().get.send_response(channel, response);
 			},
-			Done::Settled(files) => {
-				for file in files {
+			Done::Pass { settled, confirmed } => {
+				self.confirming = false;
+				for file in settled {
 					self.unconfirmed.remove(&file);
 				}
-			},
-			Done::Confirmed(files, at, result) => {
+				let Some((files, at, result)) = confirmed else { return };
 				if let Some(metrics) = metrics {
 					metrics.confirmation(result.is_ok(), files.len());
 				}
@@ -393,9 +418,9 @@ impl<C: ChainView> Worker<C> {
 		}
 	}
 
-	/// A shard of `file_id` landed: the file may now be complete, which the next best block
-	/// checks. Only this file is queued, so the work per block follows the puts, not the
-	/// files held.
+	/// A shard of `file_id` landed: the file may now be complete, which a confirmation pass
+	/// [`CONFIRM_AFTER`] from now checks. Only this file is queued, so the work per pass
+	/// follows the puts, not the files held.
 	fn note_stored(&mut self, file_id: FileId) {
 		if let Ok(store) = self.shared.store.lock() {
 			if let Some(metrics) = &self.shared.metrics {
@@ -403,18 +428,38 @@ impl<C: ChainView> Worker<C> {
 			}
 		}
 		self.unconfirmed.entry(file_id).or_insert(None);
+		self.confirm_at
+			.get_or_insert_with(|| tokio::time::Instant::now() + CONFIRM_AFTER);
 	}
 
 	/// A new best block: confirm what is complete, and sweep a page of removals.
 	fn on_best_block(&mut self, number: u32, permits: &Arc<Semaphore>, done: &mpsc::Sender<Done>) {
-		let Ok(permit) = permits.clone().try_acquire_owned() else { return };
+		self.confirm_pass(number, true, permits, done);
+	}
+
+	/// Confirm what is complete at block `number` and, with `sweep`, sweep a page of
+	/// removals. Skipped while another pass runs or every blocking task is busy (a pass
+	/// after a landed shard is then tried again [`CONFIRM_AFTER`] later; the next best
+	/// block catches up on the rest).
+	fn confirm_pass(&mut self, number: u32, with_sweep: bool, permits: &Arc<Semaphore>, done: &mpsc::Sender<Done>) {
+		let retry_later = |worker: &mut Self| {
+			if !with_sweep {
+				worker.confirm_at = Some(tokio::time::Instant::now() + CONFIRM_AFTER);
+			}
+		};
+		if self.confirming {
+			return retry_later(self);
+		}
+		let Ok(permit) = permits.clone().try_acquire_owned() else { return retry_later(self) };
 		let due: Vec<FileId> = self
 			.unconfirmed
 			.iter()
 			.filter(|(_, submitted)| submitted.is_none_or(|at| number >= at.saturating_add(self.config.resubmit_after)))
 			.map(|(file, _)| *file)
 			.collect();
-		let sweep = {
+		let sweep = if !with_sweep {
+			Vec::new()
+		} else {
 			let Ok(store) = self.shared.store.lock() else { return };
 			let files = store.files();
 			let start = self
@@ -429,24 +474,34 @@ impl<C: ChainView> Worker<C> {
 		let done = done.clone();
 		// Files found complete and unconfirmed are signed for in one batch; confirmed or
 		// gone ones leave the list; incomplete ones stay until their last shard arrives.
+		self.confirming = true;
 		tokio::task::spawn_blocking(move || {
-			shared.sweep(&sweep);
-			let (mut batch, mut settled) = (Vec::new(), Vec::new());
-			for file_id in due {
-				match shared.confirmation_state(&file_id) {
-					ConfirmationState::Due if batch.len() < MAX_FILES_PER_CONFIRMATION as usize => batch.push(file_id),
-					ConfirmationState::Settled => settled.push(file_id),
-					ConfirmationState::Due | ConfirmationState::Incomplete => {},
+			// Whatever happens in the pass, the event loop hears that it ended; otherwise
+			// a bug here would stop every later confirmation.
+			let pass = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+				shared.sweep(&sweep);
+				let (mut batch, mut settled) = (Vec::new(), Vec::new());
+				for file_id in due {
+					match shared.confirmation_state(&file_id) {
+						ConfirmationState::Due if batch.len() < MAX_FILES_PER_CONFIRMATION as usize => {
+							batch.push(file_id)
+						},
+						ConfirmationState::Settled => settled.push(file_id),
+						ConfirmationState::Due | ConfirmationState::Incomplete => {},
+					}
 				}
-			}
-			if !settled.is_empty() {
-				let _ = done.blocking_send(Done::Settled(settled));
-			}
-			if !batch.is_empty() {
-				let result = shared.confirm(&batch, number);
-				let _ = done.blocking_send(Done::Confirmed(batch, number, result));
-			}
+				let confirmed = (!batch.is_empty()).then(|| {
+					let result = shared.confirm(&batch, number);
+					(batch, number, result)
+				});
+				Done::Pass { settled, confirmed }
+			}));
 			drop(permit);
+			let pass = pass.unwrap_or_else(|_| {
+				log::error!(target: LOG_TARGET, "a confirmation pass panicked; the next block tries again");
+				Done::Pass { settled: Vec::new(), confirmed: None }
+			});
+			let _ = done.blocking_send(pass);
 		});
 	}
 }

@@ -31,7 +31,7 @@ use tokio::sync::mpsc;
 
 use crate::{
 	chain::{ChainView, File, Node},
-	keypair_from_seed, Config, Worker,
+	keypair_from_seed, Config, Worker, CONFIRM_AFTER,
 };
 
 const GENESIS: Hash = [3; 32];
@@ -238,14 +238,21 @@ async fn the_worker_stores_serves_confirms_and_deletes_only_what_it_should() {
 	let for_someone_else = signed_get(&owner, &PeerId::random(), stored.file_id, 2, index);
 	assert_eq!(client.get(node_peer, at.clone(), for_someone_else).await.unwrap(), Err(Refusal::NotAuthorized));
 
-	// A new best block: the file is held in full, so it is confirmed with a valid signature.
-	blocks.send(7).unwrap();
+	// The file is held in full since its last shard landed: the worker confirms it without
+	// waiting for a new block (no block has been sent), at the best block, with a valid
+	// signature by its node key.
 	wait_for("a confirmation", || !chain.confirmations.lock().unwrap().is_empty()).await;
 	let (duty, signature) = chain.confirmations.lock().unwrap()[0].clone();
 	assert_eq!(duty.files.as_slice(), &[stored.file_id]);
-	assert_eq!((duty.slot, duty.signed_at, duty.node), (SLOT, 7, node_key.public().0));
+	assert_eq!((duty.slot, duty.signed_at, duty.node), (SLOT, 10, node_key.public().0));
 	let message = duty_message(&GENESIS, &duty);
 	assert!(ed25519::Pair::verify(&ed25519::Signature::from_raw(signature), &message, &node_key.public()));
+	// New best blocks do not sign for it again while that confirmation may still land.
+	for number in [11, 12] {
+		blocks.send(number).unwrap();
+		tokio::time::sleep(CONFIRM_AFTER * 2).await;
+	}
+	assert_eq!(chain.confirmations.lock().unwrap().len(), 1, "a file was signed for twice");
 
 	// The quota (20 000 bytes) refuses a file that would pass it, and keeps the first.
 	let big = upload(&owner, 3, 60_000);

@@ -6,8 +6,8 @@
 //! (the default shard body) from and to a node-side swarm in the same process, over
 //! loopback TCP + Noise + Yamux, with the real behaviour, framing and limits, three requests
 //! in flight. Both ends share this machine's cores, so the overlay rows also give the CPU
-//! time both ends spent per GiB, beside the cipher's. `scripts/bench.sh` writes its table
-//! into `BENCHMARKS.md`.
+//! time both ends spent per GiB, beside the cipher's. `scripts/bench-network.sh` runs it
+//! and writes its table into `BENCHMARKS.md`.
 
 use std::{
 	io::{Read, Write},

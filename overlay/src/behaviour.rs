@@ -38,7 +38,11 @@ pub struct Limits {
 	/// Established incoming connections, all peers together. With `put_streams` this
 	/// bounds the shard bytes strangers can make us hold at once:
 	/// `incoming × put_streams × MAX_SHARD_MESSAGE` (64 × 4 × 32 MiB = 8 GiB at the
-	/// defaults, before the worker's own admission of at most a few puts at a time).
+	/// defaults, before the worker's own admission of at most a few puts at a time), plus
+	/// what Yamux may buffer unread: `incoming × MAX_STREAMS_PER_CONNECTION × STREAM_WINDOW`
+	/// (64 × 48 × 2 MiB = 6 GiB), plus a [`READ_BUFFER`] each. These are worst cases for
+	/// a crowd that reaches every cap at once; one address gets [`Limits::max_per_ip`]
+	/// connections of them.
 	pub max_incoming: u32,
 	/// Established connections per peer, both directions.
 	pub max_per_peer: u32,
@@ -122,25 +126,29 @@ impl Behaviour {
 
 /// Each Yamux stream's receive window: how much a peer may send on one stream before we
 /// read it. Yamux's own 256 KiB (and the auto-tuning of yamux 0.13, which on a fast link
-/// with a short round trip never grows it) holds one 4 MiB shard to a trickle of window
-/// updates; 4 MiB lets a shard flow in one window. Measured with
-/// `overlay/benches/transport.rs`, three rounds of runs here, both with [`READ_BUFFER`]:
-/// 0.37–0.44 GiB/s with Yamux's defaults, 0.43–0.49 with this window.
-/// A stream we have not started reading still holds at most Yamux's initial 256 KiB: the
-/// window opens only as we read.
-pub const STREAM_WINDOW: u32 = 4 * 1024 * 1024;
+/// with a short round trip never grows it) holds a 4 MiB shard to a trickle of window
+/// updates. Measured with `overlay/benches/transport.rs`, three rounds of runs here, all
+/// with [`READ_BUFFER`]: 0.37–0.44 GiB/s with Yamux's defaults, 0.42–0.50 with a 2 MiB
+/// window, 0.43–0.49 with 4 MiB; 2 MiB keeps most of the gain for half the memory.
+///
+/// Memory: the first read of a stream (multistream-select reading the protocol name)
+/// already grants the whole window, so every open stream may hold this much that we have
+/// not read yet: at most [`MAX_STREAMS_PER_CONNECTION`] × `STREAM_WINDOW` (96 MiB) per
+/// connection. (It is also the largest Yamux frame body we accept.)
+pub const STREAM_WINDOW: u32 = 2 * 1024 * 1024;
 
 /// Streams per connection, of every protocol together, negotiating or open; more is a
 /// protocol error that closes the connection. Our own caps sum to 40 (see [`Limits`]),
-/// plus identify.
-pub const MAX_STREAMS_PER_CONNECTION: usize = 64;
+/// plus identify and a few closing.
+pub const MAX_STREAMS_PER_CONNECTION: usize = 48;
 
 /// Inbound streams per connection still negotiating their protocol.
 pub const MAX_NEGOTIATING_STREAMS: usize = 16;
 
 /// Bytes read from a connection's socket at a time, below Noise: Noise frames are at most
 /// 64 KiB, and reading them through this buffer takes about one system call per frame
-/// instead of several (measured: 200 000 → 36 000 `recvfrom` calls for 1.75 GiB).
+/// instead of several (measured: 200 000 → 36 000 `recvfrom` calls for 1.75 GiB). Each
+/// admitted connection holds one (64 incoming: 16 MiB).
 pub const READ_BUFFER: usize = 256 * 1024;
 
 /// A swarm on TCP with Noise and Yamux, running on the current tokio runtime.

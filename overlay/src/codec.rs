@@ -109,7 +109,8 @@ async fn read_tail_head<R: AsyncRead + Unpin + Send>(
 	head.resize(prefix.len() + compact_length, 0);
 	io.read_exact(&mut head[start..]).await?;
 	let Ok(Compact(body_length)) = decode_exact::<Compact<u32>>(&head[prefix.len()..]) else { return Ok(None) };
-	Ok((head.len() + body_length as usize == length).then_some(body_length as usize))
+	let body_length = usize::try_from(body_length).ok();
+	Ok(body_length.filter(|body| head.len().checked_add(*body) == Some(length)))
 }
 
 /// Write one framed `T`; refuse to send what the peer would refuse to read.

@@ -37,6 +37,7 @@ pub fn run(data: &[u8]) -> bool {
 fn check<T: Message + PartialEq + std::fmt::Debug>(bytes: &[u8]) -> bool {
 	let mut stream = futures::io::Cursor::new(bytes);
 	let read = futures::executor::block_on(read_message::<T, _>(&mut stream));
+	let consumed = stream.position() as usize;
 	let frame = bytes.get(4..).zip(bytes.get(..4)).and_then(|(rest, length)| {
 		let length = u32::from_le_bytes(length.try_into().ok()?) as usize;
 		rest.get(..length)
@@ -49,6 +50,7 @@ fn check<T: Message + PartialEq + std::fmt::Debug>(bytes: &[u8]) -> bool {
 	};
 	let frame = frame.expect("a message that was read has its whole frame; qed");
 	assert!(frame.len() <= T::LIMIT, "a frame over the limit decoded");
+	assert_eq!(consumed, 4 + frame.len(), "read_message read past its frame or stopped short of it");
 	match plain {
 		Some(Ok(plain)) => assert_eq!(plain, message, "read_message built another message than SCALE decodes"),
 		_ => panic!("read_message accepted a frame SCALE refuses"),

@@ -6,6 +6,10 @@
 //! handshake costs us anything; the refusal reaches the swarm as an incoming connection
 //! error, which the worker logs (one budgeted line each). Outbound connections (ours) are
 //! not counted.
+//!
+//! "One address" is an IPv4 address, or an IPv6 /64 (what one subscriber is usually given,
+//! so a host cannot step around the cap by using more of its own addresses). Clients
+//! behind one NAT share their public address's connections.
 
 use std::{
 	collections::HashMap,
@@ -72,11 +76,12 @@ impl PerIpLimit {
 	}
 }
 
-/// The IP address a multiaddr starts with, if any.
+/// The address a multiaddr starts with, as counted: an IPv4 address, or the /64 of an
+/// IPv6 address (its low 64 bits zeroed).
 fn ip_of(address: &Multiaddr) -> Option<IpAddr> {
 	match address.iter().next()? {
 		Protocol::Ip4(ip) => Some(ip.into()),
-		Protocol::Ip6(ip) => Some(ip.into()),
+		Protocol::Ip6(ip) => Some(std::net::Ipv6Addr::from(u128::from(ip) & !u128::from(u64::MAX)).into()),
 		_ => None,
 	}
 }
@@ -148,7 +153,7 @@ mod tests {
 		let mut limit = PerIpLimit::new(2);
 		let local: Multiaddr = "/ip4/127.0.0.1/tcp/30333".parse().unwrap();
 		let crowd: Multiaddr = "/ip4/10.0.0.1/tcp/5000".parse().unwrap();
-		let other: Multiaddr = "/ip6/::1/tcp/5000".parse().unwrap();
+		let other: Multiaddr = "/ip6/2001:db8::1/tcp/5000".parse().unwrap();
 		let id = ConnectionId::new_unchecked;
 		assert!(limit.handle_pending_inbound_connection(id(1), &local, &crowd).is_ok());
 		assert!(limit.handle_pending_inbound_connection(id(2), &local, &crowd).is_ok());
@@ -166,5 +171,11 @@ mod tests {
 		assert_eq!(limit.count(&"10.0.0.1".parse().unwrap()), 1);
 		assert!(limit.handle_pending_inbound_connection(id(5), &local, &crowd).is_ok());
 		assert!(limit.handle_pending_inbound_connection(id(6), &local, &crowd).is_err());
+		// An IPv6 host counts as its /64: a second address in it shares the slots.
+		let same_64: Multiaddr = "/ip6/2001:db8::ffff:2/tcp/6000".parse().unwrap();
+		let next_64: Multiaddr = "/ip6/2001:db8:0:1::1/tcp/6000".parse().unwrap();
+		assert!(limit.handle_pending_inbound_connection(id(7), &local, &same_64).is_ok());
+		assert!(limit.handle_pending_inbound_connection(id(8), &local, &same_64).is_err());
+		assert!(limit.handle_pending_inbound_connection(id(9), &local, &next_64).is_ok());
 	}
 }

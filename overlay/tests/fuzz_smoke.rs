@@ -47,8 +47,14 @@ fn mutate(rng: &mut impl Rng, input: &mut Vec<u8>) {
 fn valid_messages() -> Vec<(u8, Vec<u8>)> {
 	let get =
 		GetRequest { file_id: [1; 32], segment: 2, shard_index: 3, reader: [4; 32], issued_at: 5, signature: [6; 64] };
-	vec![
-		(0, PutRequest { shard: vec![9; 300].into() }.encode()),
+	// Bodies at the edges of SCALE's compact length forms (1, 2 and 4 bytes), empty, and a
+	// real shard's form (4 MiB shards use the 4-byte form from 16 KiB up).
+	let mut messages = Vec::new();
+	for size in [0, 63, 64, 300, 16_383, 16_384] {
+		messages.push((0, PutRequest { shard: vec![9; size].into() }.encode()));
+		messages.push((3, GetResponse::Ok(vec![8; size]).encode()));
+	}
+	messages.extend([
 		(1, PutResponse::Ok(()).encode()),
 		(1, PutResponse::Err(Refusal::Malformed("short".into())).encode()),
 		(2, get.encode()),
@@ -57,7 +63,8 @@ fn valid_messages() -> Vec<(u8, Vec<u8>)> {
 		(4, HaveRequest { file_id: [7; 32] }.encode()),
 		(5, HaveResponse::Ok(Holding { shard_index: 4, segments_stored: 9 }).encode()),
 		(5, HaveResponse::Err(Refusal::NotServing("busy".into())).encode()),
-	]
+	]);
+	messages
 }
 
 /// Run the target, and say whether the input was read as its type.
@@ -87,6 +94,25 @@ fn every_message_type_survives_seeded_inputs() {
 		decoded > 1_000 && refused > 1_000,
 		"mutations must reach both outcomes: {decoded} decoded, {refused} refused"
 	);
+}
+
+#[test]
+fn a_shard_sized_message_reads_and_writes_through_both_paths() {
+	// A 1 MiB shard: read whole into the message, and refused with its frame a byte short,
+	// a byte long, or announcing a body a byte longer than the frame holds.
+	let body = vec![3u8; 1 << 20];
+	for (selector, message) in
+		[(0, PutRequest { shard: body.clone().into() }.encode()), (3, GetResponse::Ok(body.clone()).encode())]
+	{
+		assert!(decodes(&framed(selector, &message)), "a 1 MiB message of type {selector} was refused");
+		assert!(!decodes(&framed(selector, &message[..message.len() - 1])));
+		let mut longer = message.clone();
+		longer.push(0);
+		assert!(!decodes(&framed(selector, &longer)));
+		let mut truncated = framed(selector, &message);
+		truncated.pop();
+		assert!(!decodes(&truncated));
+	}
 }
 
 #[test]

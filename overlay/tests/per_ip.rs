@@ -1,7 +1,8 @@
 //! The per-address connection cap on a real node-side swarm over loopback TCP: a crowd of
 //! half-open connections from one address (127.0.0.2) fills that address's slots and no
-//! more; the next one from there is closed at once, while another address (127.0.0.3) is
-//! still let in and a real client (127.0.0.1) is still answered.
+//! more; the next one from there is refused at once, while another address (127.0.0.3) is
+//! still let in and a real client (127.0.0.1) is still answered; once the crowd hangs up,
+//! its address gets its slots back. (Linux: every 127.x.y.z address is local.)
 
 use std::time::Duration;
 
@@ -78,7 +79,7 @@ async fn one_address_cannot_take_every_inbound_slot() {
 	});
 
 	// The crowd takes its three slots; those connections stay open (their handshake has
-	// ten seconds before the transport gives up on it).
+	// ten seconds before the transport gives up on it) and none is refused.
 	let mut crowd = Vec::new();
 	for _ in 0..3 {
 		crowd.push(half_open("127.0.0.2", port).await);
@@ -86,6 +87,7 @@ async fn one_address_cannot_take_every_inbound_slot() {
 	for stream in &mut crowd {
 		assert!(!closed_within(stream, Duration::from_millis(300)).await, "a connection within the cap was closed");
 	}
+	assert_no_refusal(&mut refusals, "within the cap").await;
 	// The fourth from the same address is closed at once, with a reason that names it.
 	let mut over = half_open("127.0.0.2", port).await;
 	assert!(closed_within(&mut over, Duration::from_secs(5)).await, "a connection over the cap was kept");
@@ -97,10 +99,33 @@ async fn one_address_cannot_take_every_inbound_slot() {
 	// Another address still gets in, and a real client is still answered.
 	let mut other = half_open("127.0.0.3", port).await;
 	assert!(!closed_within(&mut other, Duration::from_millis(300)).await, "another address was refused");
+	assert_no_refusal(&mut refusals, "from another address").await;
 	let client = Client::start(&genesis, Limits::default(), 4).expect("client");
 	let answer = client
 		.have(peer, vec![address], HaveRequest { file_id: [1; 32] })
 		.await
 		.expect("the client is answered while the crowd holds its slots");
 	assert_eq!(answer, Ok(Holding { shard_index: 1, segments_stored: 2 }));
+
+	// The crowd hangs up: the node counts its connections gone (their handshakes fail), and
+	// the address may connect again.
+	drop(crowd);
+	drop(over);
+	tokio::time::sleep(Duration::from_secs(1)).await;
+	while refusals.try_recv().is_ok() {}
+	let mut back = Vec::new();
+	for _ in 0..3 {
+		back.push(half_open("127.0.0.2", port).await);
+	}
+	for stream in &mut back {
+		assert!(!closed_within(stream, Duration::from_millis(300)).await, "a returning connection was closed");
+	}
+	assert_no_refusal(&mut refusals, "after the crowd left").await;
+}
+
+/// No connection was refused in the last second.
+async fn assert_no_refusal(refusals: &mut tokio::sync::mpsc::UnboundedReceiver<String>, when: &str) {
+	if let Ok(Some(refusal)) = tokio::time::timeout(Duration::from_secs(1), refusals.recv()).await {
+		panic!("a connection {when} was refused: {refusal}");
+	}
 }
