@@ -69,9 +69,24 @@ pub struct Stored {
 	pub fee: u128,
 }
 
-/// A connection to one node.
+/// A connection to one node, reading the chain at its finalized block, or at one block
+/// ([`Chain::at_hash`]).
+#[derive(Clone)]
 pub struct Chain {
 	api: OnlineClient<PolkadotConfig>,
+	block: Option<subxt::utils::H256>,
+}
+
+/// A `store_file` in a best block, not yet final.
+pub struct StoredInBlock {
+	/// What it recorded in that block.
+	pub stored: Stored,
+	/// The chain at that block: the placement to push to.
+	pub view: Chain,
+	/// Resolves once the transaction is in a finalized block, with what it recorded there:
+	/// the same as `stored` unless a reorg moved it to another block that placed the file
+	/// elsewhere.
+	pub finalized: futures::future::BoxFuture<'static, Result<Stored, ClientError>>,
 }
 
 impl Chain {
@@ -80,7 +95,7 @@ impl Chain {
 		let api = OnlineClient::<PolkadotConfig>::from_url(url)
 			.await
 			.map_err(|e| ClientError::NoNode { url: url.to_string(), reason: e.to_string() })?;
-		Ok(Chain { api })
+		Ok(Chain { api, block: None })
 	}
 
 	/// The chain's genesis hash.
@@ -89,7 +104,15 @@ impl Chain {
 	}
 
 	async fn at(&self) -> Result<subxt::client::OnlineClientAtBlock<PolkadotConfig>, ClientError> {
-		self.api.at_current_block().await.map_err(ClientError::chain)
+		match self.block {
+			Some(hash) => self.api.at_block(hash).await.map_err(ClientError::chain),
+			None => self.api.at_current_block().await.map_err(ClientError::chain),
+		}
+	}
+
+	/// The chain as of block `hash` (which may not be final).
+	pub fn at_hash(&self, hash: subxt::utils::H256) -> Chain {
+		Chain { api: self.api.clone(), block: Some(hash) }
 	}
 
 	/// The best block's number.
@@ -195,31 +218,61 @@ impl Chain {
 		Ok(files)
 	}
 
-	/// Submit `store_file` and wait for its block to be final: the placement is read from
-	/// the `FileStored` event of a finalized block, so a reorg cannot change it afterwards.
-	pub async fn store_file(
+	/// Submit `store_file` and return as soon as it is in a best block, with the placement
+	/// it got there and its finality still to come ([`StoredInBlock::finalized`]): the
+	/// caller can push shards while the block becomes final, and must check that the
+	/// finalized placement is the one it pushed to.
+	pub async fn store_file_in_block(
 		&self,
 		signer: &Keypair,
 		file_id: FileId,
 		record: &FileRecord,
 		periods: u32,
-	) -> Result<Stored, ClientError> {
+	) -> Result<StoredInBlock, ClientError> {
+		use futures::FutureExt;
+		use subxt::transactions::TransactionStatus;
 		let call = runtime::transactions()
 			.storage()
 			.store_file(file_id, subxt::utils::Static(record.clone()), periods);
-		let events = self.submit(&call, signer).await?;
-		let stored = events
-			.find_first::<runtime::storage::events::FileStored>()
-			.ok_or_else(|| ClientError::Chain("store_file succeeded without a FileStored event".into()))?
+		let at = self.at().await?;
+		let mut progress = at
+			.transactions()
+			.sign_and_submit_then_watch_default(&call, signer)
+			.await
 			.map_err(ClientError::chain)?;
-		Ok(Stored {
-			primary: stored.primary,
-			secondary: stored.secondary,
-			seed: stored.seed,
-			upload_deadline: stored.upload_deadline,
-			expires_at: stored.expires_at,
-			fee: stored.fee,
-		})
+		while let Some(status) = progress.next().await {
+			match status.map_err(ClientError::chain)? {
+				TransactionStatus::InBestBlock(in_block) => {
+					let stored = stored_of(&in_block.wait_for_success().await.map_err(ClientError::chain)?)?;
+					let finalized = async move {
+						let events = progress.wait_for_finalized_success().await.map_err(ClientError::chain)?;
+						stored_of(&events)
+					};
+					return Ok(StoredInBlock {
+						stored,
+						view: self.at_hash(in_block.block_hash()),
+						finalized: finalized.boxed(),
+					});
+				},
+				// Final before any best-block notice reached us: nothing left to wait for.
+				TransactionStatus::InFinalizedBlock(in_block) => {
+					let stored = stored_of(&in_block.wait_for_success().await.map_err(ClientError::chain)?)?;
+					let done = stored.clone();
+					return Ok(StoredInBlock {
+						stored,
+						view: self.at_hash(in_block.block_hash()),
+						finalized: async move { Ok(done) }.boxed(),
+					});
+				},
+				TransactionStatus::Error { message }
+				| TransactionStatus::Invalid { message }
+				| TransactionStatus::Dropped { message } => {
+					return Err(ClientError::Chain(format!("store_file was not included: {message}")));
+				},
+				_ => continue,
+			}
+		}
+		Err(ClientError::Chain("the node stopped reporting on the store_file transaction".into()))
 	}
 
 	/// Extend a file by `periods` days; returns the new expiry block.
@@ -255,6 +308,22 @@ impl Chain {
 			.await
 			.map_err(ClientError::chain)
 	}
+}
+
+/// What a successful `store_file` recorded, from its events.
+fn stored_of(events: &subxt::extrinsics::ExtrinsicEvents<PolkadotConfig>) -> Result<Stored, ClientError> {
+	let stored = events
+		.find_first::<runtime::storage::events::FileStored>()
+		.ok_or_else(|| ClientError::Chain("store_file succeeded without a FileStored event".into()))?
+		.map_err(ClientError::chain)?;
+	Ok(Stored {
+		primary: stored.primary,
+		secondary: stored.secondary,
+		seed: stored.seed,
+		upload_deadline: stored.upload_deadline,
+		expires_at: stored.expires_at,
+		fee: stored.fee,
+	})
 }
 
 /// The 32-byte key at the end of a `Blake2_128Concat` storage key.

@@ -5,12 +5,17 @@
 //!    draws its salt and a random file index; an upload found in the [`journal`] resumes
 //!    with its recorded salt and index, and refuses if the file no longer has the recorded
 //!    root.
-//! 2. **Record**: `store_file`, waiting for its block to be final (the placement then cannot
-//!    change under a reorg); skipped if a resumed upload's record is already on chain.
+//! 2. **Record**: `store_file`, reading the placement in the best block that includes it;
+//!    skipped if a resumed upload's record is already on chain (finalized).
 //! 3. **Push** (second pass): encode again and send each segment's `n` shards to their
 //!    holders in parallel, at most two segments in memory; a holder that keeps failing is
-//!    given up on, as long as each group keeps `k` that took everything.
-//! 4. **Live**: wait until enough holders confirmed on chain, then forget the journal entry.
+//!    given up on, as long as each group keeps `k` that took everything. The record's block
+//!    becomes final meanwhile. **Reorgs** are handled explicitly: the placement in the
+//!    finalized block must be the one the shards went to; if a reorg moved the record to a
+//!    block that placed it elsewhere, the put stops with an error, and running it again
+//!    resumes (the journal) and pushes to the final placement.
+//! 4. **Live**: wait until enough holders confirmed on chain (finalized), then forget the
+//!    journal entry.
 //!
 //! Memory is bounded whatever the file size: the codec's pipeline holds `threads` segments,
 //! and the push holds two more.
@@ -107,19 +112,34 @@ pub async fn put(
 	// 2. Record, unless a resumed upload got that far.
 	progress.phase("recording on chain", 1);
 	let on_chain = chain.file(&file_id).await?;
-	let expires_at = match on_chain {
-		Some(file) => file.expires_at,
-		None => chain.store_file(&identity.signer, file_id, &record, days).await?.expires_at,
+	let (mut expires_at, view, finality) = match on_chain {
+		Some(file) => (file.expires_at, chain.clone(), None),
+		None => {
+			let in_block = chain.store_file_in_block(&identity.signer, file_id, &record, days).await?;
+			(in_block.stored.expires_at, in_block.view, Some((in_block.stored, in_block.finalized)))
+		},
 	};
 	progress.advance(1);
 
-	// 3. Push.
+	// 3. Push, to the placement of the record's block.
 	let n = record.params.total_shards;
-	let holders = transfer::holders(chain, &file_id, n).await?;
+	let holders = transfer::holders(&view, &file_id, n).await?;
 	let client =
 		Client::start(&chain.genesis(), Limits::default(), 64).map_err(|e| ClientError::Overlay(e.to_string()))?;
 	progress.phase("pushing shards", record.params.stored_bytes(size).unwrap_or(0));
 	let (sent, failed) = push_all(&encoder, &commitment, &source, &client, &holders, threads, progress).await?;
+	if let Some((pushed_to, finalized)) = finality {
+		let finalized = finalized.await?;
+		let placement = |s: &crate::chain::Stored| (s.primary, s.secondary, s.seed);
+		if placement(&finalized) != placement(&pushed_to) {
+			return Err(ClientError::Chain(
+				"a reorg moved the file's record to a block that placed it elsewhere while its shards were \
+				 pushed; run `shoal put` again: it resumes and pushes to the final placement"
+					.into(),
+			));
+		}
+		expires_at = finalized.expires_at;
+	}
 	let k = usize::from(record.params.data_shards);
 	let half = record.params.shards_per_group();
 	let took = |range: std::ops::Range<u8>| {

@@ -59,9 +59,10 @@ pub async fn holders(chain: &Chain, file_id: &FileId, n: u8) -> Result<Vec<Holde
 	Ok(holders)
 }
 
-/// Push one shard to its holder, retrying what may pass (no answer, busy) up to three
-/// times; a refusal for a reason that will not change is returned at once. Every attempt
-/// shares the one copy of `shard`.
+/// Push one shard to its holder, retrying what may pass up to three times: no answer, busy,
+/// and "no such file" (the record's block is a fresh best block the holder may not have
+/// imported yet); a refusal for a reason that will not change is returned at once. Every
+/// attempt shares the one copy of `shard`.
 pub async fn push(client: &Client, holder: &Holder, shard: Bytes) -> Result<(), String> {
 	let mut delay = Duration::from_millis(300);
 	for attempt in 1..=3 {
@@ -70,9 +71,7 @@ pub async fn push(client: &Client, holder: &Holder, shard: Bytes) -> Result<(), 
 			.await;
 		match outcome {
 			Ok(Ok(())) => return Ok(()),
-			Ok(Err(refusal @ Refusal::NotServing(_))) if attempt < 3 => {
-				let _ = refusal;
-			},
+			Ok(Err(Refusal::NotServing(_) | Refusal::UnknownFile)) if attempt < 3 => {},
 			Ok(Err(refusal)) => return Err(refusal.to_string()),
 			Err(_) if attempt < 3 => {},
 			Err(error) => return Err(error.to_string()),

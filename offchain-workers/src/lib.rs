@@ -671,10 +671,14 @@ impl<C: ChainView> Shared<C> {
 		Ok(())
 	}
 
-	/// Delete the shards of `files` that the finalized chain no longer has.
+	/// Delete the shards of `files` that neither the finalized nor the best chain has.
 	fn sweep(&self, files: &[FileId]) {
 		for file_id in files {
-			if let Ok(None) = self.chain.finalized_file(file_id) {
+			// Gone from the finalized chain *and* from the best one: a file recorded in a
+			// block that is not final yet (a client pushes its shards right away) is kept; a
+			// removed, expired or reorged-out one goes once no chain we follow has it.
+			let gone = |found: Result<Option<File>, String>| matches!(found, Ok(None));
+			if gone(self.chain.finalized_file(file_id)) && gone(self.chain.file(file_id)) {
 				let Ok(mut store) = self.store.lock() else { return };
 				match store.remove_file(file_id) {
 					Ok(freed) => {

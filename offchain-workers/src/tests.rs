@@ -40,6 +40,8 @@ const SLOT: SlotRef = SlotRef { group: 0, slot: 1 };
 #[derive(Default)]
 struct FakeChain {
 	files: Mutex<BTreeMap<FileId, File>>,
+	/// Files recorded in a best block that is not final yet.
+	not_final: Mutex<std::collections::BTreeSet<FileId>>,
 	node: Mutex<Option<Node>>,
 	confirmations: Mutex<Vec<(ShardConfirmation<u32>, NodeSignature)>>,
 }
@@ -55,6 +57,9 @@ impl ChainView for FakeChain {
 		Ok(self.files.lock().unwrap().get(file_id).cloned())
 	}
 	fn finalized_file(&self, file_id: &FileId) -> Result<Option<File>, String> {
+		if self.not_final.lock().unwrap().contains(file_id) {
+			return Ok(None);
+		}
 		self.file(file_id)
 	}
 	fn node(&self, _node: &[u8; 32]) -> Result<Option<Node>, String> {
@@ -273,13 +278,17 @@ async fn the_worker_stores_serves_confirms_and_deletes_only_what_it_should() {
 	let again = signed_get(&owner, &client.peer_id(), stored.file_id, 0, index);
 	assert!(client.get(node_peer, at.clone(), again).await.unwrap().is_ok());
 
-	// The chain drops the first file: its shards leave the disk at the next blocks.
+	// The chain drops the first file: its shards leave the disk at the next blocks. The big
+	// one is recorded in a best block that is not final yet: its shards stay.
 	chain.files.lock().unwrap().remove(&stored.file_id);
-	let folder = dir
-		.path()
-		.join("shards")
-		.join(stored.file_id.iter().map(|b| format!("{b:02x}")).collect::<String>());
-	assert!(folder.exists());
+	chain.not_final.lock().unwrap().insert(big.file_id);
+	let folder_of = |file_id: &FileId| {
+		dir.path()
+			.join("shards")
+			.join(file_id.iter().map(|b| format!("{b:02x}")).collect::<String>())
+	};
+	let (folder, big_folder) = (folder_of(&stored.file_id), folder_of(&big.file_id));
+	assert!(folder.exists() && big_folder.exists());
 	for number in 8..20 {
 		blocks.send(number).unwrap();
 		tokio::time::sleep(Duration::from_millis(50)).await;
@@ -288,6 +297,11 @@ async fn the_worker_stores_serves_confirms_and_deletes_only_what_it_should() {
 		}
 	}
 	assert!(!folder.exists(), "the shards of a removed file stayed on disk");
+	for number in 20..24 {
+		blocks.send(number).unwrap();
+		tokio::time::sleep(Duration::from_millis(50)).await;
+	}
+	assert!(big_folder.exists(), "the shards of a file in a block not yet final were deleted");
 }
 
 /// An unbounded receiver as a `Stream`.
