@@ -115,7 +115,19 @@ pub async fn put(
 	let (mut expires_at, view, finality) = match on_chain {
 		Some(file) => (file.expires_at, chain.clone(), None),
 		None => {
-			let in_block = chain.store_file_in_block(&identity.signer, file_id, &record, days).await?;
+			let in_block = chain
+				.store_file_in_block(&identity.signer, file_id, &record, days)
+				.await
+				.map_err(|error| match error {
+					// An earlier run of this put was stopped after its record reached a
+					// best block that is not final yet (resuming goes by the finalized
+					// chain).
+					ClientError::Chain(text) if text.contains("FileExists") => ClientError::Chain(format!(
+						"this file's record is on chain in a block that is not final yet (an earlier run was \
+							 stopped); run `shoal put` again in a few seconds: it resumes ({text})"
+					)),
+					other => other,
+				})?;
 			(in_block.stored.expires_at, in_block.view, Some((in_block.stored, in_block.finalized)))
 		},
 	};
