@@ -83,10 +83,10 @@ pub struct StoredInBlock {
 	pub stored: Stored,
 	/// The chain at that block: the placement to push to.
 	pub view: Chain,
-	/// Resolves once the transaction is in a finalized block, with what it recorded there:
-	/// the same as `stored` unless a reorg moved it to another block that placed the file
-	/// elsewhere.
-	pub finalized: futures::future::BoxFuture<'static, Result<Stored, ClientError>>,
+	/// Resolves once the transaction is in a finalized block (or following it failed):
+	/// the caller then reads the placement at the finalized block, which a reorg may have
+	/// changed.
+	pub finalized: futures::future::BoxFuture<'static, Result<(), ClientError>>,
 }
 
 impl Chain {
@@ -115,7 +115,7 @@ impl Chain {
 		Chain { api: self.api.clone(), block: Some(hash) }
 	}
 
-	/// The best block's number.
+	/// The number of the block this view reads (the finalized one, unless pinned).
 	pub async fn best_number(&self) -> Result<u32, ClientError> {
 		Ok(self.at().await?.block_number() as u32)
 	}
@@ -244,9 +244,21 @@ impl Chain {
 			match status.map_err(ClientError::chain)? {
 				TransactionStatus::InBestBlock(in_block) => {
 					let stored = stored_of(&in_block.wait_for_success().await.map_err(ClientError::chain)?)?;
+					// Followed from now on, beside the push, not after it: the node's
+					// transaction subscription ends if left unread too long (subxt's
+					// chainHead backend gives a transaction 240 s), and a large push takes
+					// longer than that.
+					let finalized = tokio::spawn(async move {
+						progress
+							.wait_for_finalized_success()
+							.await
+							.map(drop)
+							.map_err(ClientError::chain)
+					});
 					let finalized = async move {
-						let events = progress.wait_for_finalized_success().await.map_err(ClientError::chain)?;
-						stored_of(&events)
+						finalized
+							.await
+							.map_err(|e| ClientError::Chain(format!("following store_file stopped: {e}")))?
 					};
 					return Ok(StoredInBlock {
 						stored,
@@ -257,11 +269,10 @@ impl Chain {
 				// Final before any best-block notice reached us: nothing left to wait for.
 				TransactionStatus::InFinalizedBlock(in_block) => {
 					let stored = stored_of(&in_block.wait_for_success().await.map_err(ClientError::chain)?)?;
-					let done = stored.clone();
 					return Ok(StoredInBlock {
 						stored,
 						view: self.at_hash(in_block.block_hash()),
-						finalized: async move { Ok(done) }.boxed(),
+						finalized: async { Ok(()) }.boxed(),
 					});
 				},
 				TransactionStatus::Error { message }

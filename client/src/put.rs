@@ -128,7 +128,7 @@ pub async fn put(
 					)),
 					other => other,
 				})?;
-			(in_block.stored.expires_at, in_block.view, Some((in_block.stored, in_block.finalized)))
+			(in_block.stored.expires_at, in_block.view, Some(in_block.finalized))
 		},
 	};
 	progress.advance(1);
@@ -140,17 +140,24 @@ pub async fn put(
 		Client::start(&chain.genesis(), Limits::default(), 64).map_err(|e| ClientError::Overlay(e.to_string()))?;
 	progress.phase("pushing shards", record.params.stored_bytes(size).unwrap_or(0));
 	let (sent, failed) = push_all(&encoder, &commitment, &source, &client, &holders, threads, progress).await?;
-	if let Some((pushed_to, finalized)) = finality {
-		let finalized = finalized.await?;
-		let placement = |s: &crate::chain::Stored| (s.primary, s.secondary, s.seed);
-		if placement(&finalized) != placement(&pushed_to) {
+	if let Some(finalized) = finality {
+		// The record's block is final (or following it failed, and the finalized chain
+		// tells): the holders there must be the ones the shards went to.
+		let followed = finalized.await;
+		let Some(file) = chain.file(&file_id).await? else {
+			return Err(followed.err().unwrap_or_else(|| {
+				ClientError::Chain("store_file was finalized but the finalized chain has no record of the file".into())
+			}));
+		};
+		expires_at = file.expires_at;
+		let placement = |holders: &[Holder]| holders.iter().map(|h| (h.shard, h.node)).collect::<Vec<_>>();
+		if placement(&transfer::holders(chain, &file_id, n).await?) != placement(&holders) {
 			return Err(ClientError::Chain(
-				"a reorg moved the file's record to a block that placed it elsewhere while its shards were \
-				 pushed; run `shoal put` again: it resumes and pushes to the final placement"
+				"a reorg changed the file's placement while its shards were pushed; run `shoal put` again: it \
+				 resumes and pushes to the final placement"
 					.into(),
 			));
 		}
-		expires_at = finalized.expires_at;
 	}
 	let k = usize::from(record.params.data_shards);
 	let half = record.params.shards_per_group();

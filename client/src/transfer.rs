@@ -59,21 +59,22 @@ pub async fn holders(chain: &Chain, file_id: &FileId, n: u8) -> Result<Vec<Holde
 	Ok(holders)
 }
 
-/// Push one shard to its holder, retrying what may pass up to three times: no answer, busy,
-/// and "no such file" (the record's block is a fresh best block the holder may not have
-/// imported yet); a refusal for a reason that will not change is returned at once. Every
-/// attempt shares the one copy of `shard`.
+/// Push one shard to its holder, retrying what may pass, five attempts over 4.5 s (most of
+/// a block time): no answer, busy, and "no such file" (the record's block is a fresh best
+/// block the holder may not have imported yet); a refusal for a reason that will not
+/// change is returned at once. Every attempt shares the one copy of `shard`.
 pub async fn push(client: &Client, holder: &Holder, shard: Bytes) -> Result<(), String> {
 	let mut delay = Duration::from_millis(300);
-	for attempt in 1..=3 {
+	const ATTEMPTS: u32 = 5;
+	for attempt in 1..=ATTEMPTS {
 		let outcome = client
 			.put(holder.peer, holder.addresses.clone(), PutRequest { shard: shard.clone() })
 			.await;
 		match outcome {
 			Ok(Ok(())) => return Ok(()),
-			Ok(Err(Refusal::NotServing(_) | Refusal::UnknownFile)) if attempt < 3 => {},
+			Ok(Err(Refusal::NotServing(_) | Refusal::UnknownFile)) if attempt < ATTEMPTS => {},
 			Ok(Err(refusal)) => return Err(refusal.to_string()),
-			Err(_) if attempt < 3 => {},
+			Err(_) if attempt < ATTEMPTS => {},
 			Err(error) => return Err(error.to_string()),
 		}
 		tokio::time::sleep(delay).await;

@@ -31,8 +31,10 @@ pub trait ChainView: Send + Sync + 'static {
 	fn best_number(&self) -> u32;
 	/// A file, if it exists.
 	fn file(&self, file_id: &FileId) -> Result<Option<File>, String>;
-	/// A file, if it exists at the finalized block: what shard deletion goes by, so a reorg
-	/// that brings a deleted file back finds its shards still here.
+	/// A file, if it exists at the finalized block. Shard deletion needs the file gone from
+	/// both this and the best block: a reorg that brings a deleted file back finds its
+	/// shards still here, and a file recorded in a block not yet final keeps the shards
+	/// pushed to it.
 	fn finalized_file(&self, file_id: &FileId) -> Result<Option<File>, String>;
 	/// A registered node.
 	fn node(&self, node: &NodeId) -> Result<Option<Node>, String>;

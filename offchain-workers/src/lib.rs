@@ -11,9 +11,9 @@
 //! - serves whole shards (`get`) only to the file's owner, signed for this peer and this
 //!   chain, re-verifying each shard read from disk; answers `have` probes;
 //! - confirms on chain, with a node duty signed by the node key, the files whose shards it
-//!   holds in full, batching up to 32 files per duty: [`CONFIRM_AFTER`] after the shard
-//!   that completes a file lands (so the duty reaches the next block, not the one after
-//!   it), and on every new best block for what is still due; resubmits when a
+//!   holds in full, batching up to 32 files per duty: [`CONFIRM_AFTER`] after a shard
+//!   lands (so the duty for a file its last shard completed reaches the next block, not the
+//!   one after it), and on every new best block for what is still due; resubmits when a
 //!   confirmation did not land;
 //! - deletes the shards of files the chain no longer has, a page at a time.
 //!
@@ -419,8 +419,8 @@ impl<C: ChainView> Worker<C> {
 	}
 
 	/// A shard of `file_id` landed: the file may now be complete, which a confirmation pass
-	/// [`CONFIRM_AFTER`] from now checks. Only this file is queued, so the work per pass
-	/// follows the puts, not the files held.
+	/// [`CONFIRM_AFTER`] from now checks (a pass looks at every file queued and not yet
+	/// confirmed: the ones shards landed for, and after a restart every file held).
 	fn note_stored(&mut self, file_id: FileId) {
 		if let Ok(store) = self.shared.store.lock() {
 			if let Some(metrics) = &self.shared.metrics {
@@ -637,11 +637,18 @@ impl<C: ChainView> Shared<C> {
 			return ConfirmationState::Settled;
 		}
 		let segments = file.record.segment_count().unwrap_or(u32::MAX);
+		// Only shards of the index our slot holds now count: a reorg that re-placed the file
+		// after shards arrived (they are pushed before its block is final) may have moved
+		// this node to another index, and then what is on disk is not what we would sign for.
 		let stored = self
 			.store
 			.lock()
 			.ok()
-			.and_then(|s| s.held(file_id).map(|h| h.segments.len() as u32))
+			.and_then(|s| {
+				s.held(file_id)
+					.filter(|h| h.shard_index == Some(ours))
+					.map(|h| h.segments.len() as u32)
+			})
 			.unwrap_or(0);
 		if stored >= segments {
 			ConfirmationState::Due

@@ -4,12 +4,14 @@
 //! still let in and a real client (127.0.0.1) is still answered; once the crowd hangs up,
 //! its address gets its slots back. (Linux: every 127.x.y.z address is local.)
 
+mod common;
+
 use std::time::Duration;
 
 use futures::StreamExt;
-use libp2p::{identity::Keypair, request_response, swarm::SwarmEvent, Multiaddr};
+use libp2p::{request_response, swarm::SwarmEvent};
 use shoal_overlay::{
-	behaviour::{swarm, Behaviour, BehaviourEvent, Limits},
+	behaviour::{BehaviourEvent, Limits},
 	client::Client,
 	codec::with_causes,
 	messages::{HaveRequest, Holding},
@@ -45,16 +47,7 @@ async fn closed_within(stream: &mut tokio::net::TcpStream, wait: Duration) -> bo
 async fn one_address_cannot_take_every_inbound_slot() {
 	let genesis = [5u8; 32];
 	let limits = Limits { max_per_ip: 3, ..Limits::default() };
-	let keypair = Keypair::generate_ed25519();
-	let peer = keypair.public().to_peer_id();
-	let mut node = swarm(keypair.clone(), Behaviour::new(&keypair, &genesis, true, limits), limits).expect("swarm");
-	node.listen_on("/ip4/127.0.0.1/tcp/0".parse().expect("address"))
-		.expect("listen");
-	let address: Multiaddr = loop {
-		if let SwarmEvent::NewListenAddr { address, .. } = node.select_next_some().await {
-			break address;
-		}
-	};
+	let (mut node, peer, address) = common::listening_node(genesis, limits).await;
 	let port = match address.iter().nth(1) {
 		Some(libp2p::multiaddr::Protocol::Tcp(port)) => port,
 		other => panic!("not a TCP address: {other:?}"),

@@ -4,18 +4,19 @@
 //! connection is still served whole shards, and the node gives up on the stalled answers
 //! once the request timeout passes (one inbound timeout each), freeing what they held.
 
+mod common;
+
 use std::{io, time::Duration};
 
 use async_trait::async_trait;
 use futures::{AsyncRead, AsyncWrite, StreamExt};
 use libp2p::{
-	identity::Keypair,
 	request_response::{self, ProtocolSupport},
 	swarm::SwarmEvent,
-	Multiaddr, StreamProtocol, SwarmBuilder,
+	StreamProtocol, SwarmBuilder,
 };
 use shoal_overlay::{
-	behaviour::{swarm, Behaviour, BehaviourEvent, Limits},
+	behaviour::{BehaviourEvent, Limits},
 	client::Client,
 	codec::write_message,
 	messages::{GetRequest, GetResponse},
@@ -79,16 +80,7 @@ async fn a_slow_reader_stalls_only_its_own_answers() {
 	let genesis = [6u8; 32];
 	let timeout = Duration::from_secs(4);
 	let limits = Limits { request_timeout: timeout, ..Limits::default() };
-	let keypair = Keypair::generate_ed25519();
-	let peer = keypair.public().to_peer_id();
-	let mut node = swarm(keypair.clone(), Behaviour::new(&keypair, &genesis, true, limits), limits).expect("swarm");
-	node.listen_on("/ip4/127.0.0.1/tcp/0".parse().expect("address"))
-		.expect("listen");
-	let address: Multiaddr = loop {
-		if let SwarmEvent::NewListenAddr { address, .. } = node.select_next_some().await {
-			break address;
-		}
-	};
+	let (mut node, peer, address) = common::listening_node(genesis, limits).await;
 	let (timeouts_tx, mut timeouts) = tokio::sync::mpsc::unbounded_channel();
 	tokio::spawn(async move {
 		loop {
