@@ -23,7 +23,7 @@ use shoal_overlay::{
 	protocol_names,
 };
 
-/// Four MiB: the default shard body, twice a stream's window.
+/// Four MiB: the default shard body, many times what the slow peer's Yamux lets in unread.
 const SHARD: usize = 4 * 1024 * 1024;
 
 /// A `get` asker that sends its request properly and then never reads the answer.
