@@ -116,7 +116,7 @@ impl Chain {
 	}
 
 	/// The number of the block this view reads (the finalized one, unless pinned).
-	pub async fn best_number(&self) -> Result<u32, ClientError> {
+	pub async fn block_number(&self) -> Result<u32, ClientError> {
 		Ok(self.at().await?.block_number() as u32)
 	}
 
@@ -234,47 +234,15 @@ impl Chain {
 		let call = runtime::transactions()
 			.storage()
 			.store_file(file_id, subxt::utils::Static(record.clone()), periods);
-		let at = self.at().await?;
-		let mut progress = at
-			.transactions()
-			.sign_and_submit_then_watch_default(&call, signer)
-			.await
-			.map_err(ClientError::chain)?;
-		while let Some(status) = progress.next().await {
+		let mut progress = self.watch(&call, signer).await?;
+		let (in_block, final_already) = loop {
+			let Some(status) = progress.next().await else {
+				return Err(ClientError::Chain("the node stopped reporting on the store_file transaction".into()));
+			};
 			match status.map_err(ClientError::chain)? {
-				TransactionStatus::InBestBlock(in_block) => {
-					let stored = stored_of(&in_block.wait_for_success().await.map_err(ClientError::chain)?)?;
-					// Followed from now on, beside the push, not after it: the node's
-					// transaction subscription ends if left unread too long (subxt's
-					// chainHead backend gives a transaction 240 s), and a large push takes
-					// longer than that.
-					let finalized = tokio::spawn(async move {
-						progress
-							.wait_for_finalized_success()
-							.await
-							.map(drop)
-							.map_err(ClientError::chain)
-					});
-					let finalized = async move {
-						finalized
-							.await
-							.map_err(|e| ClientError::Chain(format!("following store_file stopped: {e}")))?
-					};
-					return Ok(StoredInBlock {
-						stored,
-						view: self.at_hash(in_block.block_hash()),
-						finalized: finalized.boxed(),
-					});
-				},
+				TransactionStatus::InBestBlock(in_block) => break (in_block, false),
 				// Final before any best-block notice reached us: nothing left to wait for.
-				TransactionStatus::InFinalizedBlock(in_block) => {
-					let stored = stored_of(&in_block.wait_for_success().await.map_err(ClientError::chain)?)?;
-					return Ok(StoredInBlock {
-						stored,
-						view: self.at_hash(in_block.block_hash()),
-						finalized: async { Ok(()) }.boxed(),
-					});
-				},
+				TransactionStatus::InFinalizedBlock(in_block) => break (in_block, true),
 				TransactionStatus::Error { message }
 				| TransactionStatus::Invalid { message }
 				| TransactionStatus::Dropped { message } => {
@@ -282,8 +250,29 @@ impl Chain {
 				},
 				_ => continue,
 			}
-		}
-		Err(ClientError::Chain("the node stopped reporting on the store_file transaction".into()))
+		};
+		let stored = stored_of(&in_block.wait_for_success().await.map_err(ClientError::chain)?)?;
+		let finalized = if final_already {
+			async { Ok(()) }.boxed()
+		} else {
+			// Followed from now on, beside the push, not after it: the node's transaction
+			// subscription ends if left unread too long (subxt's chainHead backend gives a
+			// transaction 240 s), and a large push takes longer than that.
+			let following = tokio::spawn(async move {
+				progress
+					.wait_for_finalized_success()
+					.await
+					.map(drop)
+					.map_err(ClientError::chain)
+			});
+			async move {
+				following
+					.await
+					.map_err(|e| ClientError::Chain(format!("following store_file stopped: {e}")))?
+			}
+			.boxed()
+		};
+		Ok(StoredInBlock { stored, view: self.at_hash(in_block.block_hash()), finalized })
 	}
 
 	/// Extend a file by `periods` days; returns the new expiry block.
@@ -310,12 +299,29 @@ impl Chain {
 		call: &Call,
 		signer: &Keypair,
 	) -> Result<subxt::extrinsics::ExtrinsicEvents<PolkadotConfig>, ClientError> {
-		let at = self.at().await?;
-		at.transactions()
-			.sign_and_submit_then_watch_default(call, signer)
-			.await
-			.map_err(ClientError::chain)?
+		self.watch(call, signer)
+			.await?
 			.wait_for_finalized_success()
+			.await
+			.map_err(ClientError::chain)
+	}
+
+	/// Sign `call` with `signer`'s next nonce, submit it to this view's block and follow it.
+	async fn watch<Call: subxt::transactions::Payload>(
+		&self,
+		call: &Call,
+		signer: &Keypair,
+	) -> Result<
+		subxt::transactions::TransactionProgress<
+			PolkadotConfig,
+			subxt::client::OnlineClientAtBlockImpl<PolkadotConfig>,
+		>,
+		ClientError,
+	> {
+		self.at()
+			.await?
+			.transactions()
+			.sign_and_submit_then_watch_default(call, signer)
 			.await
 			.map_err(ClientError::chain)
 	}

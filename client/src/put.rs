@@ -135,7 +135,8 @@ pub async fn put(
 
 	// 3. Push, to the placement of the record's block.
 	let n = record.params.total_shards;
-	let holders = transfer::holders(&view, &file_id, n).await?;
+	let placed = transfer::placement(&view, &file_id, n).await?;
+	let holders = transfer::reach(&view, &placed).await?;
 	let client =
 		Client::start(&chain.genesis(), Limits::default(), 64).map_err(|e| ClientError::Overlay(e.to_string()))?;
 	progress.phase("pushing shards", record.params.stored_bytes(size).unwrap_or(0));
@@ -150,8 +151,7 @@ pub async fn put(
 			}));
 		};
 		expires_at = file.expires_at;
-		let placement = |holders: &[Holder]| holders.iter().map(|h| (h.shard, h.node)).collect::<Vec<_>>();
-		if placement(&transfer::holders(chain, &file_id, n).await?) != placement(&holders) {
+		if transfer::placement(chain, &file_id, n).await? != placed {
 			return Err(ClientError::Chain(
 				"a reorg changed the file's placement while its shards were pushed; run `shoal put` again: it \
 				 resumes and pushes to the final placement"
@@ -299,7 +299,7 @@ pub async fn wait_live(chain: &Chain, file_id: &FileId) -> Result<(), ClientErro
 		match file.status {
 			FileStatus::Live => return Ok(()),
 			FileStatus::Uploading { deadline } => {
-				if chain.best_number().await? > deadline {
+				if chain.block_number().await? > deadline {
 					return Err(ClientError::NotLive { file_id: hex::encode(file_id), deadline });
 				}
 			},

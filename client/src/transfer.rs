@@ -38,13 +38,29 @@ impl Holder {
 	}
 }
 
-/// The holders of `file_id`'s `n` shard indices (placement version 1 maps every segment
-/// alike, so segment 0 tells all). A slot without a node is left out.
-pub async fn holders(chain: &Chain, file_id: &FileId, n: u8) -> Result<Vec<Holder>, ClientError> {
-	let mut holders = Vec::new();
+/// Which node holds each of `file_id`'s `n` shard indices (placement version 1 maps every
+/// segment alike, so segment 0 tells all). A slot without a node is left out.
+pub async fn placement(chain: &Chain, file_id: &FileId, n: u8) -> Result<Vec<(u8, NodeId)>, ClientError> {
+	let mut placement = Vec::new();
 	for shard in 0..n {
-		let Some(holder) = chain.holder(file_id, 0, shard).await? else { continue };
-		let Some(node) = holder.node else { continue };
+		if let Some(node) = chain.holder(file_id, 0, shard).await?.and_then(|holder| holder.node) {
+			placement.push((shard, node));
+		}
+	}
+	Ok(placement)
+}
+
+/// The holders of `file_id`'s `n` shard indices and how to reach them ([`placement`], then
+/// [`reach`]).
+pub async fn holders(chain: &Chain, file_id: &FileId, n: u8) -> Result<Vec<Holder>, ClientError> {
+	reach(chain, &placement(chain, file_id, n).await?).await
+}
+
+/// How to reach each node of a placement, from its registration; a node without one is
+/// left out.
+pub async fn reach(chain: &Chain, placement: &[(u8, NodeId)]) -> Result<Vec<Holder>, ClientError> {
+	let mut holders = Vec::new();
+	for &(shard, node) in placement {
 		let Some(info) = chain.node(&node).await? else { continue };
 		let peer =
 			shoal_overlay::peer_id_of(&node).ok_or_else(|| ClientError::Chain("a node key is not ed25519".into()))?;
