@@ -238,7 +238,8 @@ impl<C: ChainView> Worker<C> {
 			tokio::select! {
 				_ = &mut shutdown => return Ok(()),
 				Some(done) = done_rx.recv() => self.finish(&mut swarm, done),
-				Some(number) = best_blocks.next() => self.on_best_block(number, &permits, &done_tx),
+				// A new best block: confirm what is complete, and sweep a page of removals.
+				Some(number) = best_blocks.next() => self.confirm_pass(number, true, &permits, &done_tx),
 				_ = tokio::time::sleep_until(self.confirm_at.unwrap_or_else(tokio::time::Instant::now)), if self.confirm_at.is_some() => {
 					self.confirm_at = None;
 					let number = self.shared.chain.best_number();
@@ -430,11 +431,6 @@ impl<C: ChainView> Worker<C> {
 		self.unconfirmed.entry(file_id).or_insert(None);
 		self.confirm_at
 			.get_or_insert_with(|| tokio::time::Instant::now() + CONFIRM_AFTER);
-	}
-
-	/// A new best block: confirm what is complete, and sweep a page of removals.
-	fn on_best_block(&mut self, number: u32, permits: &Arc<Semaphore>, done: &mpsc::Sender<Done>) {
-		self.confirm_pass(number, true, permits, done);
 	}
 
 	/// Confirm what is complete at block `number` and, with `sweep`, sweep a page of

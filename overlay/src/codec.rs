@@ -140,8 +140,10 @@ fn over_limit_to_send(length: usize, limit: usize) -> io::Error {
 	)
 }
 
-/// Read one frame of at most `limit` bytes and decode it as `T`.
-pub async fn read_frame<T: Decode, R: AsyncRead + Unpin + Send>(io: &mut R, limit: usize) -> io::Result<T> {
+/// Read one frame of at most `limit` bytes and decode it as `T` (the plain reading that
+/// [`read_message`] does around a shard's body; the unit tests check frames with it).
+#[cfg(test)]
+async fn read_frame<T: Decode, R: AsyncRead + Unpin + Send>(io: &mut R, limit: usize) -> io::Result<T> {
 	let length = read_length(io, limit).await?;
 	let mut bytes = vec![0u8; length];
 	io.read_exact(&mut bytes).await?;
