@@ -5,8 +5,10 @@
 //! overlay itself: the `shoal` client's overlay client fetching and pushing 4 MiB shards
 //! (the default shard body) from and to a node-side swarm in the same process, over
 //! loopback TCP + Noise + Yamux, with the real behaviour, framing and limits, three requests
-//! in flight. Both ends share this machine's cores, so the overlay rows also give the CPU
-//! time both ends spent per GiB, beside the cipher's. `scripts/bench-network.sh` runs it
+//! in flight; then the same over TLS instead of Noise (same cipher: libp2p-tls negotiates
+//! ChaCha20-Poly1305 first), the measurement behind `SECURITY`. Both ends share this
+//! machine's cores, so the overlay rows also give the CPU time both ends spent per GiB,
+//! beside the cipher's. `scripts/bench-network.sh` runs it
 //! and writes its table into `BENCHMARKS.md`.
 
 use std::{
@@ -16,9 +18,9 @@ use std::{
 };
 
 use futures::StreamExt;
-use libp2p::{identity::Keypair, request_response, swarm::SwarmEvent, Multiaddr, PeerId};
+use libp2p::{request_response, swarm::SwarmEvent, Multiaddr, PeerId};
 use shoal_overlay::{
-	behaviour::{swarm, Behaviour, BehaviourEvent, Limits},
+	behaviour::{BehaviourEvent, Limits, Security, SECURITY},
 	client::Client,
 	messages::{GetRequest, PutRequest},
 };
@@ -111,20 +113,13 @@ fn cipher() -> f64 {
 	started.elapsed().as_secs_f64()
 }
 
-/// A node-side swarm that stores nothing: it accepts every put and answers every get with
-/// the same shard. Returns its peer id and address once it listens.
-async fn start_node(genesis: [u8; 32], shard: Vec<u8>) -> (PeerId, Multiaddr) {
-	let keypair = Keypair::generate_ed25519();
-	let peer = keypair.public().to_peer_id();
-	let limits = Limits::default();
-	let mut node = swarm(keypair.clone(), Behaviour::new(&keypair, &genesis, true, limits), limits).expect("swarm");
-	node.listen_on("/ip4/127.0.0.1/tcp/0".parse().expect("address"))
-		.expect("listen");
-	let address = loop {
-		if let SwarmEvent::NewListenAddr { address, .. } = node.select_next_some().await {
-			break address;
-		}
-	};
+#[path = "../tests/common/mod.rs"]
+mod common;
+
+/// A node-side swarm over `security` that stores nothing: it accepts every put and answers
+/// every get with the same shard. Returns its peer id and address once it listens.
+async fn start_node(security: Security, genesis: [u8; 32], shard: Vec<u8>) -> (PeerId, Multiaddr) {
+	let (mut node, peer, address) = common::listening_node(security, genesis, Limits::default()).await;
 	tokio::spawn(async move {
 		loop {
 			match node.select_next_some().await {
@@ -156,52 +151,57 @@ fn main() {
 	let genesis = [9u8; 32];
 	let shard = vec![1u8; SHARD];
 	let (tcp, cipher) = (best_of_three(tcp_copy), best_of_three(cipher));
-	let (get, put) = runtime.block_on(async {
-		let (peer, address) = start_node(genesis, shard.clone()).await;
-		let client = Client::start(&genesis, Limits::default(), 16).expect("client");
-		let request = |segment: u32| GetRequest {
-			file_id: [1; 32],
-			segment,
-			shard_index: 0,
-			reader: [0; 32],
-			issued_at: 0,
-			signature: [0; 64],
-		};
-		// Connect and warm up once.
-		client
-			.get(peer, vec![address.clone()], request(0))
-			.await
-			.expect("warm-up get")
-			.expect("served");
-		let shards = (TOTAL / SHARD) as u32;
-		let mut get = (f64::INFINITY, f64::NAN);
-		let mut put = (f64::INFINITY, f64::NAN);
-		for _ in 0..3 {
-			let (started, cpu) = (Instant::now(), cpu_seconds());
-			let fetched: usize = futures::stream::iter(0..shards)
-				.map(|segment| {
-					let (client, address) = (client.clone(), address.clone());
-					async move { client.get(peer, vec![address], request(segment)).await }
-				})
-				.buffer_unordered(IN_FLIGHT)
-				.map(|answer| answer.expect("get answered").expect("served").len())
-				.fold(0, |sum, len| async move { sum + len })
-				.await;
-			assert_eq!(fetched, TOTAL);
-			get = faster(get, (started.elapsed().as_secs_f64(), cpu_seconds() - cpu));
-			let (started, cpu) = (Instant::now(), cpu_seconds());
-			futures::stream::iter(0..shards)
-				.map(|_| {
-					let (client, address, shard) = (client.clone(), address.clone(), shard.clone());
-					async move { client.put(peer, vec![address], PutRequest { shard: shard.into() }).await }
-				})
-				.buffer_unordered(IN_FLIGHT)
-				.for_each(|answer| async move { answer.expect("put answered").expect("stored") })
-				.await;
-			put = faster(put, (started.elapsed().as_secs_f64(), cpu_seconds() - cpu));
-		}
-		(get, put)
-	});
+	let overlay = |security: Security| {
+		runtime.block_on(async {
+			let (peer, address) = start_node(security, genesis, shard.clone()).await;
+			let client = Client::start_with(security, &genesis, Limits::default(), 16).expect("client");
+			let request = |segment: u32| GetRequest {
+				file_id: [1; 32],
+				segment,
+				shard_index: 0,
+				reader: [0; 32],
+				issued_at: 0,
+				signature: [0; 64],
+			};
+			// Connect and warm up once.
+			client
+				.get(peer, vec![address.clone()], request(0))
+				.await
+				.expect("warm-up get")
+				.expect("served");
+			let shards = (TOTAL / SHARD) as u32;
+			let mut get = (f64::INFINITY, f64::NAN);
+			let mut put = (f64::INFINITY, f64::NAN);
+			for _ in 0..3 {
+				let (started, cpu) = (Instant::now(), cpu_seconds());
+				let fetched: usize = futures::stream::iter(0..shards)
+					.map(|segment| {
+						let (client, address) = (client.clone(), address.clone());
+						async move { client.get(peer, vec![address], request(segment)).await }
+					})
+					.buffer_unordered(IN_FLIGHT)
+					.map(|answer| answer.expect("get answered").expect("served").len())
+					.fold(0, |sum, len| async move { sum + len })
+					.await;
+				assert_eq!(fetched, TOTAL);
+				get = faster(get, (started.elapsed().as_secs_f64(), cpu_seconds() - cpu));
+				let (started, cpu) = (Instant::now(), cpu_seconds());
+				futures::stream::iter(0..shards)
+					.map(|_| {
+						let (client, address, shard) = (client.clone(), address.clone(), shard.clone());
+						async move { client.put(peer, vec![address], PutRequest { shard: shard.into() }).await }
+					})
+					.buffer_unordered(IN_FLIGHT)
+					.for_each(|answer| async move { answer.expect("put answered").expect("stored") })
+					.await;
+				put = faster(put, (started.elapsed().as_secs_f64(), cpu_seconds() - cpu));
+			}
+			(get, put)
+		})
+	};
+	// The one we run first, the other after it.
+	let other = if SECURITY == Security::Noise { Security::Tls } else { Security::Noise };
+	let rows = [(SECURITY, overlay(SECURITY)), (other, overlay(other))];
 	let ceiling = gib_per_s(TOTAL, tcp).min(gib_per_s(TOTAL, cipher));
 	println!("**Overlay transport (256 MiB in 4 MiB shards, loopback, best of three)**");
 	println!();
@@ -214,9 +214,15 @@ fn main() {
 		1.0 / gib_per_s(TOTAL, cipher)
 	);
 	println!("| **ceiling: the slower of the two** | {ceiling:.2} |  |  |");
-	for (what, (seconds, cpu)) in [("overlay get (node → client)", get), ("overlay put (client → node)", put)] {
-		let rate = gib_per_s(TOTAL, seconds);
-		let cpu_per_gib = cpu / (TOTAL as f64 / (1u64 << 30) as f64);
-		println!("| {what}, {IN_FLIGHT} in flight | {rate:.2} | {:.2}× | {cpu_per_gib:.2} |", rate / ceiling);
+	for (security, (get, put)) in rows {
+		let ours = if security == SECURITY { ", what we run" } else { "" };
+		for (what, (seconds, cpu)) in [("get (node → client)", get), ("put (client → node)", put)] {
+			let rate = gib_per_s(TOTAL, seconds);
+			let cpu_per_gib = cpu / (TOTAL as f64 / (1u64 << 30) as f64);
+			println!(
+				"| overlay {what} over {security:?}{ours}, {IN_FLIGHT} in flight | {rate:.2} | {:.2}× | {cpu_per_gib:.2} |",
+				rate / ceiling
+			);
+		}
 	}
 }

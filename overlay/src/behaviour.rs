@@ -10,7 +10,7 @@ use libp2p::{
 	noise, request_response,
 	request_response::ProtocolSupport,
 	swarm::NetworkBehaviour,
-	tcp, yamux, StreamProtocol, Swarm, SwarmBuilder,
+	tcp, tls, yamux, StreamProtocol, Swarm, SwarmBuilder,
 };
 use shoal_primitives::Hash;
 
@@ -151,9 +151,35 @@ pub const MAX_NEGOTIATING_STREAMS: usize = 16;
 /// admitted connection holds one (64 incoming: 16 MiB).
 pub const READ_BUFFER: usize = 256 * 1024;
 
-/// A swarm on TCP with Noise and Yamux, running on the current tokio runtime.
+/// How a connection is encrypted and authenticated. Both bind the peer id to the peer's
+/// ed25519 key, and both negotiate ChaCha20-Poly1305 from `ring` (libp2p-tls puts it first
+/// among its TLS 1.3 suites), so they differ only in the record layer around the cipher:
+/// what `overlay/benches/transport.rs` compares. Nodes and clients run [`SECURITY`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Security {
+	/// The Noise XX handshake (`/noise`), in frames of up to 64 KiB.
+	Noise,
+	/// TLS 1.3 with libp2p's self-signed certificates (`/tls/1.0.0`), in records of up to
+	/// 16 KiB.
+	Tls,
+}
+
+/// The security every node and client runs; peers on the other one cannot connect.
+pub const SECURITY: Security = Security::Noise;
+
+/// A swarm on TCP with [`SECURITY`] and Yamux, running on the current tokio runtime.
 pub fn swarm(keypair: Keypair, behaviour: Behaviour, limits: Limits) -> Result<Swarm<Behaviour>, String> {
-	use libp2p::core::{upgrade::Version, Transport};
+	swarm_with(SECURITY, keypair, behaviour, limits)
+}
+
+/// A swarm on TCP with `security` and Yamux (for measuring the one we do not run).
+pub fn swarm_with(
+	security: Security,
+	keypair: Keypair,
+	behaviour: Behaviour,
+	limits: Limits,
+) -> Result<Swarm<Behaviour>, String> {
+	use libp2p::core::{muxing::StreamMuxerBox, upgrade::Version, Transport};
 	let mut multiplexing = yamux::Config::default();
 	multiplexing.set_max_num_streams(MAX_STREAMS_PER_CONNECTION);
 	// libp2p 0.54 (the one sc-network builds) offers a fixed window only through these,
@@ -167,11 +193,20 @@ pub fn swarm(keypair: Keypair, behaviour: Behaviour, limits: Limits) -> Result<S
 		.with_tokio()
 		.with_other_transport(|key| -> Result<_, Box<dyn std::error::Error + Send + Sync>> {
 			let tcp = tcp::tokio::Transport::new(tcp::Config::default().nodelay(true))
-				.map(|stream, _| futures::io::BufReader::with_capacity(READ_BUFFER, stream));
-			Ok(tcp
-				.upgrade(Version::V1Lazy)
-				.authenticate(noise::Config::new(key)?)
-				.multiplex(multiplexing))
+				.map(|stream, _| futures::io::BufReader::with_capacity(READ_BUFFER, stream))
+				.upgrade(Version::V1Lazy);
+			Ok(match security {
+				Security::Noise => tcp
+					.authenticate(noise::Config::new(key)?)
+					.multiplex(multiplexing.clone())
+					.map(|(peer, muxer), _| (peer, StreamMuxerBox::new(muxer)))
+					.boxed(),
+				Security::Tls => tcp
+					.authenticate(tls::Config::new(key)?)
+					.multiplex(multiplexing)
+					.map(|(peer, muxer), _| (peer, StreamMuxerBox::new(muxer)))
+					.boxed(),
+			})
 		})
 		.map_err(|e| format!("overlay transport: {e}"))?
 		.with_behaviour(|_| behaviour)

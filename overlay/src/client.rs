@@ -15,7 +15,7 @@ use shoal_primitives::Hash;
 use tokio::sync::{mpsc, oneshot};
 
 use crate::{
-	behaviour::{Behaviour, BehaviourEvent, Limits},
+	behaviour::{Behaviour, BehaviourEvent, Limits, Security},
 	messages::{GetRequest, GetResponse, HaveRequest, HaveResponse, PutRequest, PutResponse},
 };
 
@@ -63,10 +63,20 @@ impl Client {
 	/// Start a client for the chain with genesis `genesis` with a fresh identity, on the
 	/// current tokio runtime. At most `in_flight` commands queue before callers wait.
 	pub fn start(genesis: &Hash, limits: Limits, in_flight: usize) -> Result<Client, ClientError> {
+		Self::start_with(crate::behaviour::SECURITY, genesis, limits, in_flight)
+	}
+
+	/// [`Client::start`] over `security` (for measuring the one we do not run).
+	pub fn start_with(
+		security: Security,
+		genesis: &Hash,
+		limits: Limits,
+		in_flight: usize,
+	) -> Result<Client, ClientError> {
 		let keypair = Keypair::generate_ed25519();
 		let peer_id = keypair.public().to_peer_id();
 		let behaviour = Behaviour::new(&keypair, genesis, false, limits);
-		let swarm = crate::behaviour::swarm(keypair, behaviour, limits).map_err(ClientError::Setup)?;
+		let swarm = crate::behaviour::swarm_with(security, keypair, behaviour, limits).map_err(ClientError::Setup)?;
 		let (commands, receiver) = mpsc::channel(in_flight.max(1));
 		tokio::spawn(run(swarm, receiver));
 		Ok(Client { commands, peer_id })

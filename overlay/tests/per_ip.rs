@@ -11,7 +11,7 @@ use std::time::Duration;
 use futures::StreamExt;
 use libp2p::{request_response, swarm::SwarmEvent};
 use shoal_overlay::{
-	behaviour::{BehaviourEvent, Limits},
+	behaviour::{BehaviourEvent, Limits, SECURITY},
 	client::Client,
 	codec::with_causes,
 	messages::{HaveRequest, Holding},
@@ -47,7 +47,7 @@ async fn closed_within(stream: &mut tokio::net::TcpStream, wait: Duration) -> bo
 async fn one_address_cannot_take_every_inbound_slot() {
 	let genesis = [5u8; 32];
 	let limits = Limits { max_per_ip: 3, ..Limits::default() };
-	let (mut node, peer, address) = common::listening_node(genesis, limits).await;
+	let (mut node, peer, address) = common::listening_node(SECURITY, genesis, limits).await;
 	let port = match address.iter().nth(1) {
 		Some(libp2p::multiaddr::Protocol::Tcp(port)) => port,
 		other => panic!("not a TCP address: {other:?}"),

@@ -16,7 +16,7 @@ use libp2p::{
 	StreamProtocol, SwarmBuilder,
 };
 use shoal_overlay::{
-	behaviour::{BehaviourEvent, Limits},
+	behaviour::{BehaviourEvent, Limits, SECURITY},
 	client::Client,
 	codec::write_message,
 	messages::{GetRequest, GetResponse},
@@ -80,7 +80,7 @@ async fn a_slow_reader_stalls_only_its_own_answers() {
 	let genesis = [6u8; 32];
 	let timeout = Duration::from_secs(4);
 	let limits = Limits { request_timeout: timeout, ..Limits::default() };
-	let (mut node, peer, address) = common::listening_node(genesis, limits).await;
+	let (mut node, peer, address) = common::listening_node(SECURITY, genesis, limits).await;
 	let (timeouts_tx, mut timeouts) = tokio::sync::mpsc::unbounded_channel();
 	tokio::spawn(async move {
 		loop {
