@@ -16,7 +16,6 @@ use std::{
 	time::{Duration, Instant},
 };
 
-use futures::StreamExt;
 use serde::Serialize;
 use shoal_codec::{CodecError, FileDecoder};
 use shoal_overlay::{behaviour::Limits, client::Client};
@@ -42,9 +41,6 @@ pub struct GetReport {
 	/// Holders that failed at least once, and why.
 	pub failures: Vec<String>,
 }
-
-/// Segments being fetched at once: the one being decoded and written, and the next.
-pub const SEGMENTS_IN_FLIGHT: usize = 2;
 
 /// Fetch `file_id` into `output`.
 pub async fn get(
@@ -105,30 +101,19 @@ pub async fn get(
 		};
 		progress.phase("fetching", file.record.size);
 		let genesis = chain.genesis();
-		// The next segment's shards travel while this one is decoded and written: at most
-		// [`SEGMENTS_IN_FLIGHT`] segments are fetched or held at once, in order.
-		let decoder = &decoder;
-		let mut fetches = futures::stream::iter(0..segments)
-			.map(|segment| {
-				let (client, signer, genesis, candidates) = (&client, &identity.signer, &genesis, &candidates);
-				async move {
-					let fetched = transfer::fetch_segment(
-						client,
-						signer,
-						genesis,
-						file_id,
-						segment,
-						candidates,
-						k,
-						hedge_after,
-						|bytes| decoder.check_shard(segment, bytes).is_ok(),
-					)
-					.await;
-					(segment, fetched)
-				}
-			})
-			.buffered(SEGMENTS_IN_FLIGHT);
-		while let Some((segment, fetched)) = fetches.next().await {
+		for segment in 0..segments {
+			let fetched = transfer::fetch_segment(
+				&client,
+				&identity.signer,
+				&genesis,
+				file_id,
+				segment,
+				&candidates,
+				k,
+				hedge_after,
+				|bytes| decoder.check_shard(segment, bytes).is_ok(),
+			)
+			.await;
 			report.bytes_fetched += fetched.bytes;
 			report.failures.extend(fetched.failures.iter().cloned());
 			if fetched.shards.len() < k {
