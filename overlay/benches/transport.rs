@@ -5,8 +5,9 @@
 //! overlay itself: the `shoal` client's overlay client fetching and pushing 4 MiB shards
 //! (the default shard body) from and to a node-side swarm in the same process, over
 //! loopback TCP + Noise + Yamux, with the real behaviour, framing and limits, three requests
-//! in flight; then the same over TLS instead of Noise (same cipher: libp2p-tls negotiates
-//! ChaCha20-Poly1305 first), the measurement behind `SECURITY`. Both ends share this
+//! in flight; and the same over TLS instead of Noise (same cipher: libp2p-tls negotiates
+//! ChaCha20-Poly1305 first), passes alternating between the two, the measurement behind
+//! `SECURITY`. Both ends share this
 //! machine's cores, so the overlay rows also give the CPU time both ends spent per GiB,
 //! beside the cipher's. `scripts/bench-network.sh` runs it
 //! and writes its table into `BENCHMARKS.md`.
@@ -151,28 +152,36 @@ fn main() {
 	let genesis = [9u8; 32];
 	let shard = vec![1u8; SHARD];
 	let (tcp, cipher) = (best_of_three(tcp_copy), best_of_three(cipher));
-	let overlay = |security: Security| {
-		runtime.block_on(async {
+	// Both stacks, each a node and a client, passes alternating between them so that a
+	// slow spell of this shared machine falls on both.
+	let other = if SECURITY == Security::Noise { Security::Tls } else { Security::Noise };
+	let stacks = [SECURITY, other];
+	let rows = runtime.block_on(async {
+		let request = |segment: u32| GetRequest {
+			file_id: [1; 32],
+			segment,
+			shard_index: 0,
+			reader: [0; 32],
+			issued_at: 0,
+			signature: [0; 64],
+		};
+		let mut ends = Vec::new();
+		for security in stacks {
 			let (peer, address) = start_node(security, genesis, shard.clone()).await;
 			let client = Client::start_with(security, &genesis, Limits::default(), 16).expect("client");
-			let request = |segment: u32| GetRequest {
-				file_id: [1; 32],
-				segment,
-				shard_index: 0,
-				reader: [0; 32],
-				issued_at: 0,
-				signature: [0; 64],
-			};
 			// Connect and warm up once.
 			client
 				.get(peer, vec![address.clone()], request(0))
 				.await
 				.expect("warm-up get")
 				.expect("served");
-			let shards = (TOTAL / SHARD) as u32;
-			let mut get = (f64::INFINITY, f64::NAN);
-			let mut put = (f64::INFINITY, f64::NAN);
-			for _ in 0..3 {
+			ends.push((peer, address, client));
+		}
+		let shards = (TOTAL / SHARD) as u32;
+		let mut rows = [((f64::INFINITY, f64::NAN), (f64::INFINITY, f64::NAN)); 2];
+		for _ in 0..3 {
+			for ((peer, address, client), (get, put)) in ends.iter().zip(rows.iter_mut()) {
+				let peer = *peer;
 				let (started, cpu) = (Instant::now(), cpu_seconds());
 				let fetched: usize = futures::stream::iter(0..shards)
 					.map(|segment| {
@@ -184,7 +193,7 @@ fn main() {
 					.fold(0, |sum, len| async move { sum + len })
 					.await;
 				assert_eq!(fetched, TOTAL);
-				get = faster(get, (started.elapsed().as_secs_f64(), cpu_seconds() - cpu));
+				*get = faster(*get, (started.elapsed().as_secs_f64(), cpu_seconds() - cpu));
 				let (started, cpu) = (Instant::now(), cpu_seconds());
 				futures::stream::iter(0..shards)
 					.map(|_| {
@@ -194,14 +203,11 @@ fn main() {
 					.buffer_unordered(IN_FLIGHT)
 					.for_each(|answer| async move { answer.expect("put answered").expect("stored") })
 					.await;
-				put = faster(put, (started.elapsed().as_secs_f64(), cpu_seconds() - cpu));
+				*put = faster(*put, (started.elapsed().as_secs_f64(), cpu_seconds() - cpu));
 			}
-			(get, put)
-		})
-	};
-	// The one we run first, the other after it.
-	let other = if SECURITY == Security::Noise { Security::Tls } else { Security::Noise };
-	let rows = [(SECURITY, overlay(SECURITY)), (other, overlay(other))];
+		}
+		rows
+	});
 	let ceiling = gib_per_s(TOTAL, tcp).min(gib_per_s(TOTAL, cipher));
 	println!("**Overlay transport (256 MiB in 4 MiB shards, loopback, best of three)**");
 	println!();
@@ -214,7 +220,7 @@ fn main() {
 		1.0 / gib_per_s(TOTAL, cipher)
 	);
 	println!("| **ceiling: the slower of the two** | {ceiling:.2} |  |  |");
-	for (security, (get, put)) in rows {
+	for (security, (get, put)) in stacks.into_iter().zip(rows) {
 		let ours = if security == SECURITY { ", what we run" } else { "" };
 		for (what, (seconds, cpu)) in [("get (node → client)", get), ("put (client → node)", put)] {
 			let rate = gib_per_s(TOTAL, seconds);

@@ -179,7 +179,8 @@ pub fn swarm_with(
 	behaviour: Behaviour,
 	limits: Limits,
 ) -> Result<Swarm<Behaviour>, String> {
-	use libp2p::core::{muxing::StreamMuxerBox, upgrade::Version, Transport};
+	use either::Either;
+	use libp2p::core::{upgrade::Version, Transport};
 	let mut multiplexing = yamux::Config::default();
 	multiplexing.set_max_num_streams(MAX_STREAMS_PER_CONNECTION);
 	// libp2p 0.54 (the one sc-network builds) offers a fixed window only through these,
@@ -195,18 +196,13 @@ pub fn swarm_with(
 			let tcp = tcp::tokio::Transport::new(tcp::Config::default().nodelay(true))
 				.map(|stream, _| futures::io::BufReader::with_capacity(READ_BUFFER, stream))
 				.upgrade(Version::V1Lazy);
-			Ok(match security {
-				Security::Noise => tcp
-					.authenticate(noise::Config::new(key)?)
-					.multiplex(multiplexing.clone())
-					.map(|(peer, muxer), _| (peer, StreamMuxerBox::new(muxer)))
-					.boxed(),
-				Security::Tls => tcp
-					.authenticate(tls::Config::new(key)?)
-					.multiplex(multiplexing)
-					.map(|(peer, muxer), _| (peer, StreamMuxerBox::new(muxer)))
-					.boxed(),
-			})
+			// One transport type for both (the builder boxes the muxer once): the two stacks
+			// as the halves of an `Either`, their outputs factored into (peer, either muxer).
+			let stack = match security {
+				Security::Noise => Either::Left(tcp.authenticate(noise::Config::new(key)?).multiplex(multiplexing)),
+				Security::Tls => Either::Right(tcp.authenticate(tls::Config::new(key)?).multiplex(multiplexing)),
+			};
+			Ok(stack.map(|output, _| output.factor_first()))
 		})
 		.map_err(|e| format!("overlay transport: {e}"))?
 		.with_behaviour(|_| behaviour)
