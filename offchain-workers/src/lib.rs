@@ -14,7 +14,8 @@
 //!   holds in full, batching up to 32 files per duty: [`CONFIRM_AFTER`] after a shard
 //!   lands (so the duty for a file its last shard completed reaches the next block, not the
 //!   one after it), and on every new best block for what is still due; resubmits when a
-//!   confirmation did not land;
+//!   confirmation did not land, or when a reorg retracted it before it was final (a file
+//!   leaves the list only once its confirmation is in the finalized chain);
 //! - deletes the shards of files the chain no longer has, a page at a time.
 //!
 //! Work that touches the disk or the chain runs on blocking threads, at most
@@ -468,8 +469,9 @@ impl<C: ChainView> Worker<C> {
 		};
 		let shared = self.shared.clone();
 		let done = done.clone();
-		// Files found complete and unconfirmed are signed for in one batch; confirmed or
-		// gone ones leave the list; incomplete ones stay until their last shard arrives.
+		// Files found complete and unconfirmed are signed for in one batch; ones confirmed in
+		// the finalized chain, or gone, leave the list; incomplete ones stay until their last
+		// shard arrives, and ones confirmed only in the best chain until that is final.
 		self.confirming = true;
 		tokio::task::spawn_blocking(move || {
 			// Whatever happens in the pass, the event loop hears that it ended; otherwise
@@ -483,7 +485,7 @@ impl<C: ChainView> Worker<C> {
 							batch.push(file_id)
 						},
 						ConfirmationState::Settled => settled.push(file_id),
-						ConfirmationState::Due | ConfirmationState::Incomplete => {},
+						ConfirmationState::Due | ConfirmationState::Incomplete | ConfirmationState::Unfinal => {},
 					}
 				}
 				let confirmed = (!batch.is_empty()).then(|| {
@@ -506,8 +508,11 @@ impl<C: ChainView> Worker<C> {
 enum ConfirmationState {
 	/// Every segment of our shard index is stored and the chain lacks our confirmation.
 	Due,
-	/// The chain has our confirmation, or the file is gone: nothing more to do.
+	/// The finalized chain has our confirmation, or the file is gone: nothing more to do.
 	Settled,
+	/// The best chain has our confirmation, the finalized one not yet: a reorg may still
+	/// retract it, and then it is due again.
+	Unfinal,
 	/// Not every segment is stored yet.
 	Incomplete,
 }
@@ -630,7 +635,11 @@ impl<C: ChainView> Shared<C> {
 		};
 		let Ok(ours) = self.our_shard(&file) else { return ConfirmationState::Settled };
 		if file.confirmed & (1 << ours) != 0 {
-			return ConfirmationState::Settled;
+			let bit = 1 << ours;
+			return match self.chain.finalized_file(file_id) {
+				Ok(Some(final_file)) if final_file.confirmed & bit != 0 => ConfirmationState::Settled,
+				_ => ConfirmationState::Unfinal,
+			};
 		}
 		let segments = file.record.segment_count().unwrap_or(u32::MAX);
 		// Only shards of the index our slot holds now count: a reorg that re-placed the file

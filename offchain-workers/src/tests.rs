@@ -42,6 +42,8 @@ struct FakeChain {
 	files: Mutex<BTreeMap<FileId, File>>,
 	/// Files recorded in a best block that is not final yet.
 	not_final: Mutex<std::collections::BTreeSet<FileId>>,
+	/// The finalized block's copy of a file, where it differs from the best block's.
+	finalized: Mutex<BTreeMap<FileId, File>>,
 	node: Mutex<Option<Node>>,
 	confirmations: Mutex<Vec<(ShardConfirmation<u32>, NodeSignature)>>,
 }
@@ -59,6 +61,9 @@ impl ChainView for FakeChain {
 	fn finalized_file(&self, file_id: &FileId) -> Result<Option<File>, String> {
 		if self.not_final.lock().unwrap().contains(file_id) {
 			return Ok(None);
+		}
+		if let Some(file) = self.finalized.lock().unwrap().get(file_id) {
+			return Ok(Some(file.clone()));
 		}
 		self.file(file_id)
 	}
@@ -258,6 +263,38 @@ async fn the_worker_stores_serves_confirms_and_deletes_only_what_it_should() {
 		tokio::time::sleep(CONFIRM_AFTER * 2).await;
 	}
 	assert_eq!(chain.confirmations.lock().unwrap().len(), 1, "a file was signed for twice");
+
+	// The confirmation lands in a best block that is not final yet, and a reorg retracts
+	// it: the worker, which kept the file in its list until final, signs for it again.
+	let resubmit_after = Config::new(dir.path().to_path_buf(), 0).resubmit_after;
+	let set_confirmed = |confirmed: u32| {
+		if let Some(file) = chain.files.lock().unwrap().get_mut(&stored.file_id) {
+			file.confirmed = confirmed;
+		}
+	};
+	chain.finalized.lock().unwrap().insert(stored.file_id, stored.file.clone());
+	set_confirmed(1 << index);
+	let recheck = 10 + resubmit_after;
+	blocks.send(recheck).unwrap();
+	tokio::time::sleep(CONFIRM_AFTER * 2).await;
+	assert_eq!(chain.confirmations.lock().unwrap().len(), 1, "signed for a file confirmed in the best chain");
+	set_confirmed(0);
+	blocks.send(recheck + 1).unwrap();
+	wait_for("a confirmation after the reorg", || chain.confirmations.lock().unwrap().len() == 2).await;
+	// Once the confirmation is final the file leaves the list for good (the fake then
+	// forgets the confirmation: a worker still tracking the file would sign again).
+	set_confirmed(1 << index);
+	chain.finalized.lock().unwrap().remove(&stored.file_id);
+	blocks.send(recheck + 1 + resubmit_after).unwrap();
+	tokio::time::sleep(CONFIRM_AFTER * 2).await;
+	set_confirmed(0);
+	blocks.send(recheck + 2 + 2 * resubmit_after).unwrap();
+	tokio::time::sleep(CONFIRM_AFTER * 2).await;
+	assert_eq!(
+		chain.confirmations.lock().unwrap().len(),
+		2,
+		"signed again for a file confirmed in the finalized chain"
+	);
 
 	// The quota (20 000 bytes) refuses a file that would pass it, and keeps the first.
 	let big = upload(&owner, 3, 60_000);
