@@ -115,9 +115,21 @@ impl Chain {
 		Chain { api: self.api.clone(), block: Some(hash) }
 	}
 
-	/// The number of the block this view reads (the finalized one, unless pinned).
-	pub async fn block_number(&self) -> Result<u32, ClientError> {
-		Ok(self.at().await?.block_number() as u32)
+	/// The node's best blocks from now on (its current best first): each as the chain at
+	/// that block, and its number.
+	pub async fn best_blocks(
+		&self,
+	) -> Result<futures::stream::BoxStream<'static, Result<(Chain, u32), ClientError>>, ClientError> {
+		use futures::StreamExt;
+		let api = self.api.clone();
+		let blocks = self.api.stream_best_blocks().await.map_err(ClientError::chain)?;
+		Ok(blocks
+			.map(move |block| {
+				block
+					.map(|block| (Chain { api: api.clone(), block: Some(block.hash()) }, block.number() as u32))
+					.map_err(ClientError::chain)
+			})
+			.boxed())
 	}
 
 	/// The chain's code (`k`, `n`) and slots per group.
@@ -306,7 +318,8 @@ impl Chain {
 			.map_err(ClientError::chain)
 	}
 
-	/// Sign `call` with `signer`'s next nonce, submit it to this view's block and follow it.
+	/// Sign `call` with `signer`'s nonce at this view's block (pending transactions of the
+	/// same signer are not counted), submit it and follow it.
 	async fn watch<Call: subxt::transactions::Payload>(
 		&self,
 		call: &Call,

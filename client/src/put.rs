@@ -14,17 +14,18 @@
 //!    finalized block must be the one the shards went to; if a reorg moved the record to a
 //!    block that placed it elsewhere, the put stops with an error, and running it again
 //!    resumes (the journal) and pushes to the final placement.
-//! 4. **Live**: wait until enough holders confirmed on chain (finalized), then forget the
-//!    journal entry.
+//! 4. **Live**: wait until enough holders' confirmations are in the node's best block, then
+//!    forget the journal entry. The record itself is final by then and its placement
+//!    checked (step 3), so the shards sit where the final chain wants them; the
+//!    confirmations become final a few blocks later (GRANDPA votes two blocks behind the
+//!    best; a confirmation in a block that a reorg retracts goes back to the nodes'
+//!    transaction pools, as every extrinsic of a retracted block does). `shoal status`
+//!    reads the finalized chain: it shows the file live once that block is final.
 //!
 //! Memory is bounded whatever the file size: the codec's pipeline holds `threads` segments,
 //! and the push holds two more.
 
-use std::{
-	collections::BTreeMap,
-	path::Path,
-	time::{Duration, Instant},
-};
+use std::{collections::BTreeMap, path::Path, time::Instant};
 
 use rand::Rng;
 use serde::Serialize;
@@ -47,8 +48,10 @@ pub struct PutReport {
 	pub file_id: String,
 	/// Plaintext bytes.
 	pub size: u64,
-	/// Seconds from start to live.
+	/// Seconds from start to live ([`wait_live`]).
 	pub seconds: f64,
+	/// The best block the file was first seen live in.
+	pub live_at: u32,
 	/// Whether an interrupted upload was resumed.
 	pub resumed: bool,
 	/// Block the file expires at.
@@ -174,7 +177,7 @@ pub async fn put(
 			.collect::<Vec<_>>()
 			.join("; ");
 		return Err(ClientError::UploadIncomplete {
-			accepted: holders.len() - failed.len(),
+			accepted: holders.len().saturating_sub(failed.len()),
 			total: usize::from(n),
 			detail,
 		});
@@ -182,13 +185,14 @@ pub async fn put(
 
 	// 4. Live.
 	progress.phase("waiting for confirmations", 1);
-	wait_live(chain, &file_id).await?;
+	let live_at = wait_live(chain, &file_id).await?;
 	progress.advance(1);
 	journal::remove(&source)?;
 	Ok(PutReport {
 		file_id: hex::encode(file_id),
 		size,
 		seconds: started.elapsed().as_secs_f64(),
+		live_at,
 		resumed,
 		expires_at,
 		bytes_sent: sent,
@@ -289,21 +293,28 @@ async fn push_all(
 	Ok(pushed)
 }
 
-/// Wait until `file_id` is live, or fail once its upload deadline has passed.
-pub async fn wait_live(chain: &Chain, file_id: &FileId) -> Result<(), ClientError> {
-	loop {
-		let file = chain
+/// Wait until `file_id` is live in the node's best block (its holders' confirmations are in
+/// a block; finality follows them a few blocks later) and return that block's number, or
+/// fail once a best block is past the upload deadline.
+pub async fn wait_live(chain: &Chain, file_id: &FileId) -> Result<u32, ClientError> {
+	use futures::StreamExt;
+	let mut blocks = chain.best_blocks().await?;
+	while let Some(block) = blocks.next().await {
+		let (at, number) = block?;
+		let file = at
 			.file(file_id)
 			.await?
 			.ok_or_else(|| ClientError::NotFound { file_id: hex::encode(file_id) })?;
 		match file.status {
-			FileStatus::Live => return Ok(()),
-			FileStatus::Uploading { deadline } => {
-				if chain.block_number().await? > deadline {
-					return Err(ClientError::NotLive { file_id: hex::encode(file_id), deadline });
-				}
+			FileStatus::Live => return Ok(number),
+			FileStatus::Uploading { deadline } if number > deadline => {
+				return Err(ClientError::NotLive { file_id: hex::encode(file_id), deadline });
 			},
+			FileStatus::Uploading { .. } => {},
 		}
-		tokio::time::sleep(Duration::from_millis(500)).await;
 	}
+	Err(ClientError::Chain(format!(
+		"the node stopped reporting best blocks before the file went live; `shoal status {}` tells whether it did",
+		hex::encode(file_id)
+	)))
 }
