@@ -115,8 +115,8 @@ impl Chain {
 		Chain { api: self.api.clone(), block: Some(hash) }
 	}
 
-	/// The node's best blocks from now on (its current best first): each as the chain at
-	/// that block, and its number.
+	/// The node's best blocks from now on, each as the chain at that block and its number
+	/// (subxt's chainHead backend may start with the finalized block).
 	pub async fn best_blocks(
 		&self,
 	) -> Result<futures::stream::BoxStream<'static, Result<(Chain, u32), ClientError>>, ClientError> {

@@ -295,26 +295,52 @@ async fn push_all(
 
 /// Wait until `file_id` is live in the node's best block (its holders' confirmations are in
 /// a block; finality follows them a few blocks later) and return that block's number, or
-/// fail once a best block is past the upload deadline.
+/// fail once the file is gone (the chain removes a file not live by its upload deadline).
+/// The node's best-block subscription is opened again if it fails or ends, a few times.
 pub async fn wait_live(chain: &Chain, file_id: &FileId) -> Result<u32, ClientError> {
 	use futures::StreamExt;
-	let mut blocks = chain.best_blocks().await?;
-	while let Some(block) = blocks.next().await {
-		let (at, number) = block?;
-		let file = at
-			.file(file_id)
-			.await?
-			.ok_or_else(|| ClientError::NotFound { file_id: hex::encode(file_id) })?;
-		match file.status {
-			FileStatus::Live => return Ok(number),
-			FileStatus::Uploading { deadline } if number > deadline => {
-				return Err(ClientError::NotLive { file_id: hex::encode(file_id), deadline });
+	const SUBSCRIPTIONS: u32 = 5;
+	let mut last_error = None;
+	for _ in 0..SUBSCRIPTIONS {
+		let mut blocks = match chain.best_blocks().await {
+			Ok(blocks) => blocks,
+			Err(error) => {
+				last_error = Some(error);
+				tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+				continue;
 			},
-			FileStatus::Uploading { .. } => {},
+		};
+		while let Some(block) = blocks.next().await {
+			let (at, number) = match block {
+				Ok(block) => block,
+				Err(error) => {
+					last_error = Some(error);
+					break;
+				},
+			};
+			let Some(file) = at.file(file_id).await? else {
+				// The subscription may begin with a block older than the record (its first
+				// finalized one); gone for good only if the finalized chain lacks it too.
+				if chain.file(file_id).await?.is_none() {
+					return Err(ClientError::NotFound { file_id: hex::encode(file_id) });
+				}
+				continue;
+			};
+			match file.status {
+				FileStatus::Live => return Ok(number),
+				FileStatus::Uploading { deadline } if number > deadline => {
+					return Err(ClientError::NotLive { file_id: hex::encode(file_id), deadline });
+				},
+				FileStatus::Uploading { .. } => {},
+			}
 		}
 	}
 	Err(ClientError::Chain(format!(
-		"the node stopped reporting best blocks before the file went live; `shoal status {}` tells whether it did",
+		"the node stopped reporting best blocks before the file went live ({}); `shoal status {}` tells whether \
+		 it did",
+		last_error
+			.map(|e| e.to_string())
+			.unwrap_or_else(|| "its subscription ended".into()),
 		hex::encode(file_id)
 	)))
 }

@@ -15,7 +15,9 @@
 //!   lands (so the duty for a file its last shard completed reaches the next block, not the
 //!   one after it), and on every new best block for what is still due; resubmits when a
 //!   confirmation did not land, or when a reorg retracted it before it was final (a file
-//!   leaves the list only once its confirmation is in the finalized chain);
+//!   leaves the list only once its confirmation is in the finalized chain; the list is
+//!   looked at again `Config::resubmit_after` blocks after each signature or check, and
+//!   between those the transaction pool re-imports what a retracted block held);
 //! - deletes the shards of files the chain no longer has, a page at a time.
 //!
 //! Work that touches the disk or the chain runs on blocking threads, at most
@@ -127,11 +129,14 @@ enum Done {
 	/// A put's answer, the file it stored a shard of, its size and start.
 	Put(ResponseChannel<PutResponse>, PutResponse, Option<FileId>, usize, Instant),
 	Get(ResponseChannel<GetResponse>, GetResponse, Instant),
-	/// A confirmation pass ended: the files whose confirmation is on chain, or that are
-	/// gone or no longer ours; and the batch it signed for, at which block, with the
-	/// outcome.
+	/// A confirmation pass at block `at` ended: the files whose confirmation is final, or
+	/// that are gone or no longer ours; the ones confirmed only in the best chain (looked at
+	/// again `resubmit_after` blocks later); and the batch it signed for, at which block,
+	/// with the outcome.
 	Pass {
+		at: u32,
 		settled: Vec<FileId>,
+		unfinal: Vec<FileId>,
 		confirmed: Option<(Vec<FileId>, u32, Result<(), String>)>,
 	},
 }
@@ -399,10 +404,16 @@ impl<C: ChainView> Worker<C> {
 				}
 				let _ = swarm.behaviour_mut().get.send_response(channel, response);
 			},
-			Done::Pass { settled, confirmed } => {
+			Done::Pass { at, settled, unfinal, confirmed } => {
 				self.confirming = false;
 				for file in settled {
 					self.unconfirmed.remove(&file);
+				}
+				// Not every block while finality lags: once per `resubmit_after` blocks.
+				for file in unfinal {
+					if let Some(checked) = self.unconfirmed.get_mut(&file) {
+						*checked = Some(at);
+					}
 				}
 				let Some((files, at, result)) = confirmed else { return };
 				if let Some(metrics) = metrics {
@@ -478,26 +489,27 @@ impl<C: ChainView> Worker<C> {
 			// a bug here would stop every later confirmation.
 			let pass = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
 				shared.sweep(&sweep);
-				let (mut batch, mut settled) = (Vec::new(), Vec::new());
+				let (mut batch, mut settled, mut unfinal) = (Vec::new(), Vec::new(), Vec::new());
 				for file_id in due {
 					match shared.confirmation_state(&file_id) {
 						ConfirmationState::Due if batch.len() < MAX_FILES_PER_CONFIRMATION as usize => {
 							batch.push(file_id)
 						},
 						ConfirmationState::Settled => settled.push(file_id),
-						ConfirmationState::Due | ConfirmationState::Incomplete | ConfirmationState::Unfinal => {},
+						ConfirmationState::Unfinal => unfinal.push(file_id),
+						ConfirmationState::Due | ConfirmationState::Incomplete => {},
 					}
 				}
 				let confirmed = (!batch.is_empty()).then(|| {
 					let result = shared.confirm(&batch, number);
 					(batch, number, result)
 				});
-				Done::Pass { settled, confirmed }
+				Done::Pass { at: number, settled, unfinal, confirmed }
 			}));
 			drop(permit);
 			let pass = pass.unwrap_or_else(|_| {
 				log::error!(target: LOG_TARGET, "a confirmation pass panicked; the next block tries again");
-				Done::Pass { settled: Vec::new(), confirmed: None }
+				Done::Pass { at: number, settled: Vec::new(), unfinal: Vec::new(), confirmed: None }
 			});
 			let _ = done.blocking_send(pass);
 		});

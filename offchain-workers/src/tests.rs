@@ -265,7 +265,8 @@ async fn the_worker_stores_serves_confirms_and_deletes_only_what_it_should() {
 	assert_eq!(chain.confirmations.lock().unwrap().len(), 1, "a file was signed for twice");
 
 	// The confirmation lands in a best block that is not final yet, and a reorg retracts
-	// it: the worker, which kept the file in its list until final, signs for it again.
+	// it: the worker, which kept the file in its list until final (looking again every
+	// `resubmit_after` blocks), signs for it again.
 	let resubmit_after = Config::new(dir.path().to_path_buf(), 0).resubmit_after;
 	let set_confirmed = |confirmed: u32| {
 		if let Some(file) = chain.files.lock().unwrap().get_mut(&stored.file_id) {
@@ -279,16 +280,16 @@ async fn the_worker_stores_serves_confirms_and_deletes_only_what_it_should() {
 	tokio::time::sleep(CONFIRM_AFTER * 2).await;
 	assert_eq!(chain.confirmations.lock().unwrap().len(), 1, "signed for a file confirmed in the best chain");
 	set_confirmed(0);
-	blocks.send(recheck + 1).unwrap();
+	blocks.send(recheck + resubmit_after).unwrap();
 	wait_for("a confirmation after the reorg", || chain.confirmations.lock().unwrap().len() == 2).await;
 	// Once the confirmation is final the file leaves the list for good (the fake then
 	// forgets the confirmation: a worker still tracking the file would sign again).
 	set_confirmed(1 << index);
 	chain.finalized.lock().unwrap().remove(&stored.file_id);
-	blocks.send(recheck + 1 + resubmit_after).unwrap();
+	blocks.send(recheck + 2 * resubmit_after).unwrap();
 	tokio::time::sleep(CONFIRM_AFTER * 2).await;
 	set_confirmed(0);
-	blocks.send(recheck + 2 + 2 * resubmit_after).unwrap();
+	blocks.send(recheck + 3 * resubmit_after).unwrap();
 	tokio::time::sleep(CONFIRM_AFTER * 2).await;
 	assert_eq!(
 		chain.confirmations.lock().unwrap().len(),
