@@ -131,13 +131,13 @@ enum Done {
 	Get(ResponseChannel<GetResponse>, GetResponse, Instant),
 	/// A confirmation pass at block `at` ended: the files whose confirmation is final, or
 	/// that are gone or no longer ours; the ones confirmed only in the best chain (looked at
-	/// again `resubmit_after` blocks later); and the batch it signed for, at which block,
-	/// with the outcome.
+	/// again `resubmit_after` blocks later); and the batch it signed for at `at`, with the
+	/// outcome.
 	Pass {
 		at: u32,
 		settled: Vec<FileId>,
 		unfinal: Vec<FileId>,
-		confirmed: Option<(Vec<FileId>, u32, Result<(), String>)>,
+		confirmed: Option<(Vec<FileId>, Result<(), String>)>,
 	},
 }
 
@@ -165,6 +165,10 @@ pub struct Worker<C> {
 	/// after the event loop has taken in the last one's outcome, so no file is signed for
 	/// twice.
 	confirming: bool,
+	/// The block of the last confirmation pass whose outcome was taken in, for tests to wait
+	/// on instead of sleeping.
+	#[cfg(test)]
+	passed: Arc<std::sync::atomic::AtomicU32>,
 }
 
 fn now_secs() -> u64 {
@@ -215,6 +219,8 @@ impl<C: ChainView> Worker<C> {
 			sweep_from: None,
 			confirm_at: None,
 			confirming: false,
+			#[cfg(test)]
+			passed: Default::default(),
 		})
 	}
 
@@ -406,6 +412,8 @@ impl<C: ChainView> Worker<C> {
 			},
 			Done::Pass { at, settled, unfinal, confirmed } => {
 				self.confirming = false;
+				#[cfg(test)]
+				self.passed.store(at, std::sync::atomic::Ordering::SeqCst);
 				for file in settled {
 					self.unconfirmed.remove(&file);
 				}
@@ -415,7 +423,7 @@ impl<C: ChainView> Worker<C> {
 						*checked = Some(at);
 					}
 				}
-				let Some((files, at, result)) = confirmed else { return };
+				let Some((files, result)) = confirmed else { return };
 				if let Some(metrics) = metrics {
 					metrics.confirmation(result.is_ok(), files.len());
 				}
@@ -446,14 +454,14 @@ impl<C: ChainView> Worker<C> {
 	}
 
 	/// Confirm what is complete at block `number` and, with `sweep`, sweep a page of
-	/// removals. Skipped while another pass runs or every blocking task is busy (a pass
-	/// after a landed shard is then tried again [`CONFIRM_AFTER`] later; the next best
-	/// block catches up on the rest).
+	/// removals. Skipped while another pass runs or every blocking task is busy, and then
+	/// tried again [`CONFIRM_AFTER`] later at the best block of that moment (a skipped
+	/// sweep page waits for the next best block).
 	fn confirm_pass(&mut self, number: u32, with_sweep: bool, permits: &Arc<Semaphore>, done: &mpsc::Sender<Done>) {
 		let retry_later = |worker: &mut Self| {
-			if !with_sweep {
-				worker.confirm_at = Some(tokio::time::Instant::now() + CONFIRM_AFTER);
-			}
+			worker
+				.confirm_at
+				.get_or_insert_with(|| tokio::time::Instant::now() + CONFIRM_AFTER);
 		};
 		if self.confirming {
 			return retry_later(self);
@@ -502,7 +510,7 @@ impl<C: ChainView> Worker<C> {
 				}
 				let confirmed = (!batch.is_empty()).then(|| {
 					let result = shared.confirm(&batch, number);
-					(batch, number, result)
+					(batch, result)
 				});
 				Done::Pass { at: number, settled, unfinal, confirmed }
 			}));

@@ -5,7 +5,10 @@
 
 use std::{
 	collections::BTreeMap,
-	sync::{Arc, Mutex},
+	sync::{
+		atomic::{AtomicU32, Ordering},
+		Arc, Mutex,
+	},
 	time::Duration,
 };
 
@@ -31,7 +34,7 @@ use tokio::sync::mpsc;
 
 use crate::{
 	chain::{ChainView, File, Node},
-	keypair_from_seed, Config, Worker, CONFIRM_AFTER,
+	keypair_from_seed, Config, Worker,
 };
 
 const GENESIS: Hash = [3; 32];
@@ -39,6 +42,7 @@ const SLOT: SlotRef = SlotRef { group: 0, slot: 1 };
 
 #[derive(Default)]
 struct FakeChain {
+	best: AtomicU32,
 	files: Mutex<BTreeMap<FileId, File>>,
 	/// Files recorded in a best block that is not final yet.
 	not_final: Mutex<std::collections::BTreeSet<FileId>>,
@@ -53,7 +57,7 @@ impl ChainView for FakeChain {
 		GENESIS
 	}
 	fn best_number(&self) -> u32 {
-		10
+		self.best.load(Ordering::SeqCst)
 	}
 	fn file(&self, file_id: &FileId) -> Result<Option<File>, String> {
 		Ok(self.files.lock().unwrap().get(file_id).cloned())
@@ -150,13 +154,21 @@ async fn wait_for(what: &str, mut check: impl FnMut() -> bool) {
 	panic!("timed out waiting for {what}");
 }
 
+/// Make block `number` the best, tell the worker, and wait until it has taken in a
+/// confirmation pass at that block (so a check that nothing happened is not vacuous).
+async fn new_best(chain: &FakeChain, blocks: &mpsc::UnboundedSender<u32>, passed: &AtomicU32, number: u32) {
+	chain.best.store(number, Ordering::SeqCst);
+	blocks.send(number).unwrap();
+	wait_for(&format!("the worker's pass at block {number}"), || passed.load(Ordering::SeqCst) >= number).await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_worker_stores_serves_confirms_and_deletes_only_what_it_should() {
 	let owner = sr25519::Pair::from_seed(&[1; 32]);
 	let stranger = sr25519::Pair::from_seed(&[2; 32]);
 	let node_seed = [5u8; 32];
 	let node_key = ed25519::Pair::from_seed(&node_seed);
-	let chain = Arc::new(FakeChain::default());
+	let chain = Arc::new(FakeChain { best: AtomicU32::new(10), ..Default::default() });
 	*chain.node.lock().unwrap() = Some(NodeInfo {
 		operator: AccountId32::from([9; 32]),
 		bond: 0,
@@ -178,6 +190,7 @@ async fn the_worker_stores_serves_confirms_and_deletes_only_what_it_should() {
 	let keypair = keypair_from_seed(node_seed).unwrap();
 	let node_peer = keypair.public().to_peer_id();
 	let worker = Worker::new(config, keypair, chain.clone(), None).unwrap();
+	let passed = worker.passed.clone();
 	let (blocks, block_stream) = mpsc::unbounded_channel::<u32>();
 	let (_stop, stopped) = tokio::sync::oneshot::channel::<()>();
 	tokio::spawn(worker.run(tokio_stream(block_stream), async move {
@@ -259,8 +272,7 @@ async fn the_worker_stores_serves_confirms_and_deletes_only_what_it_should() {
 	assert!(ed25519::Pair::verify(&ed25519::Signature::from_raw(signature), &message, &node_key.public()));
 	// New best blocks do not sign for it again while that confirmation may still land.
 	for number in [11, 12] {
-		blocks.send(number).unwrap();
-		tokio::time::sleep(CONFIRM_AFTER * 2).await;
+		new_best(&chain, &blocks, &passed, number).await;
 	}
 	assert_eq!(chain.confirmations.lock().unwrap().len(), 1, "a file was signed for twice");
 
@@ -276,21 +288,19 @@ async fn the_worker_stores_serves_confirms_and_deletes_only_what_it_should() {
 	chain.finalized.lock().unwrap().insert(stored.file_id, stored.file.clone());
 	set_confirmed(1 << index);
 	let recheck = 10 + resubmit_after;
-	blocks.send(recheck).unwrap();
-	tokio::time::sleep(CONFIRM_AFTER * 2).await;
+	new_best(&chain, &blocks, &passed, recheck).await;
 	assert_eq!(chain.confirmations.lock().unwrap().len(), 1, "signed for a file confirmed in the best chain");
 	set_confirmed(0);
-	blocks.send(recheck + resubmit_after).unwrap();
-	wait_for("a confirmation after the reorg", || chain.confirmations.lock().unwrap().len() == 2).await;
+	new_best(&chain, &blocks, &passed, recheck + resubmit_after).await;
+	assert_eq!(chain.confirmations.lock().unwrap().len(), 2, "not signed again after the reorg");
 	// Once the confirmation is final the file leaves the list for good (the fake then
 	// forgets the confirmation: a worker still tracking the file would sign again).
 	set_confirmed(1 << index);
 	chain.finalized.lock().unwrap().remove(&stored.file_id);
-	blocks.send(recheck + 2 * resubmit_after).unwrap();
-	tokio::time::sleep(CONFIRM_AFTER * 2).await;
+	new_best(&chain, &blocks, &passed, recheck + 2 * resubmit_after).await;
 	set_confirmed(0);
-	blocks.send(recheck + 3 * resubmit_after).unwrap();
-	tokio::time::sleep(CONFIRM_AFTER * 2).await;
+	let mut block = recheck + 3 * resubmit_after;
+	new_best(&chain, &blocks, &passed, block).await;
 	assert_eq!(
 		chain.confirmations.lock().unwrap().len(),
 		2,
@@ -327,17 +337,17 @@ async fn the_worker_stores_serves_confirms_and_deletes_only_what_it_should() {
 	};
 	let (folder, big_folder) = (folder_of(&stored.file_id), folder_of(&big.file_id));
 	assert!(folder.exists() && big_folder.exists());
-	for number in 8..20 {
-		blocks.send(number).unwrap();
-		tokio::time::sleep(Duration::from_millis(50)).await;
+	for _ in 0..12 {
+		block += 1;
+		new_best(&chain, &blocks, &passed, block).await;
 		if !folder.exists() {
 			break;
 		}
 	}
 	assert!(!folder.exists(), "the shards of a removed file stayed on disk");
-	for number in 20..24 {
-		blocks.send(number).unwrap();
-		tokio::time::sleep(Duration::from_millis(50)).await;
+	for _ in 0..4 {
+		block += 1;
+		new_best(&chain, &blocks, &passed, block).await;
 	}
 	assert!(big_folder.exists(), "the shards of a file in a block not yet final were deleted");
 }
