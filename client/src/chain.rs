@@ -10,7 +10,7 @@ use shoal_primitives::{
 	runtime_api::Holder,
 	FileId, FileRecord,
 };
-use subxt::{OnlineClient, PolkadotConfig};
+use subxt::{config::RpcConfigFor, rpcs::LegacyRpcMethods, OnlineClient, PolkadotConfig};
 use subxt_signer::sr25519::Keypair;
 
 use crate::ClientError;
@@ -70,10 +70,13 @@ pub struct Stored {
 }
 
 /// A connection to one node, reading the chain at its finalized block, or at one block
-/// ([`Chain::at_hash`]).
+/// ([`Chain::at_hash`], [`Chain::best`]).
 #[derive(Clone)]
 pub struct Chain {
 	api: OnlineClient<PolkadotConfig>,
+	/// The node's plain JSON-RPC methods, over the same connection: the best block's hash and
+	/// an account's next nonce counting its pending transactions.
+	rpc: LegacyRpcMethods<RpcConfigFor<PolkadotConfig>>,
 	block: Option<subxt::utils::H256>,
 }
 
@@ -92,10 +95,13 @@ pub struct StoredInBlock {
 impl Chain {
 	/// Connect to the node at `url`.
 	pub async fn connect(url: &str) -> Result<Chain, ClientError> {
-		let api = OnlineClient::<PolkadotConfig>::from_url(url)
+		let no_node = |e: &dyn std::fmt::Display| ClientError::NoNode { url: url.to_string(), reason: e.to_string() };
+		// `from_url` refuses unencrypted connections to other hosts, as subxt's own does.
+		let rpc = subxt::rpcs::RpcClient::from_url(url).await.map_err(|e| no_node(&e))?;
+		let api = OnlineClient::<PolkadotConfig>::from_rpc_client(rpc.clone())
 			.await
-			.map_err(|e| ClientError::NoNode { url: url.to_string(), reason: e.to_string() })?;
-		Ok(Chain { api, block: None })
+			.map_err(|e| no_node(&e))?;
+		Ok(Chain { api, rpc: LegacyRpcMethods::new(rpc), block: None })
 	}
 
 	/// The chain's genesis hash.
@@ -112,24 +118,41 @@ impl Chain {
 
 	/// The chain as of block `hash` (which may not be final).
 	pub fn at_hash(&self, hash: subxt::utils::H256) -> Chain {
-		Chain { api: self.api.clone(), block: Some(hash) }
+		Chain { block: Some(hash), ..self.clone() }
 	}
 
-	/// The node's best blocks from now on, each as the chain at that block and its number
-	/// (subxt's chainHead backend may start with the finalized block).
-	pub async fn best_blocks(
-		&self,
-	) -> Result<futures::stream::BoxStream<'static, Result<(Chain, u32), ClientError>>, ClientError> {
-		use futures::StreamExt;
-		let api = self.api.clone();
-		let blocks = self.api.stream_best_blocks().await.map_err(ClientError::chain)?;
-		Ok(blocks
-			.map(move |block| {
-				block
-					.map(|block| (Chain { api: api.clone(), block: Some(block.hash()) }, block.number() as u32))
-					.map_err(ClientError::chain)
-			})
-			.boxed())
+	/// The chain at the node's best block now, and that block's number.
+	pub async fn best(&self) -> Result<(Chain, u32), ClientError> {
+		let none = || ClientError::Chain("the node named no best block".into());
+		let hash = self
+			.rpc
+			.chain_get_block_hash(None)
+			.await
+			.map_err(ClientError::chain)?
+			.ok_or_else(none)?;
+		let header = self
+			.rpc
+			.chain_get_header(Some(hash))
+			.await
+			.map_err(ClientError::chain)?
+			.ok_or_else(none)?;
+		Ok((self.at_hash(hash), header.number as u32))
+	}
+
+	/// Whether `signer` has transactions in the node's pool that no best block holds yet
+	/// (its next nonce as the pool counts it is past the one at the best block).
+	pub async fn pending(&self, signer: &Keypair) -> Result<bool, ClientError> {
+		let account = signer.public_key().to_account_id();
+		let next = self.rpc.system_account_next_index(&account).await.map_err(ClientError::chain)?;
+		let (best, _) = self.best().await?;
+		let at_best = best
+			.at()
+			.await?
+			.transactions()
+			.account_nonce(&account)
+			.await
+			.map_err(ClientError::chain)?;
+		Ok(next > at_best)
 	}
 
 	/// The chain's code (`k`, `n`) and slots per group.
@@ -318,8 +341,9 @@ impl Chain {
 			.map_err(ClientError::chain)
 	}
 
-	/// Sign `call` with `signer`'s nonce at this view's block (pending transactions of the
-	/// same signer are not counted), submit it and follow it.
+	/// Sign `call` with `signer`'s next nonce as the node's transaction pool counts it (so a
+	/// transaction still pending from an interrupted run is not replaced; subxt's default
+	/// reads the nonce at the view's block), submit it and follow it.
 	async fn watch<Call: subxt::transactions::Payload>(
 		&self,
 		call: &Call,
@@ -331,10 +355,16 @@ impl Chain {
 		>,
 		ClientError,
 	> {
+		let nonce = self
+			.rpc
+			.system_account_next_index(&signer.public_key().to_account_id())
+			.await
+			.map_err(ClientError::chain)?;
+		let params = subxt::config::PolkadotExtrinsicParamsBuilder::new().nonce(nonce).build();
 		self.at()
 			.await?
 			.transactions()
-			.sign_and_submit_then_watch_default(call, signer)
+			.sign_and_submit_then_watch(call, signer, params)
 			.await
 			.map_err(ClientError::chain)
 	}

@@ -5,8 +5,14 @@
 //!    draws its salt and a random file index; an upload found in the [`journal`] resumes
 //!    with its recorded salt and index, and refuses if the file no longer has the recorded
 //!    root.
-//! 2. **Record**: `store_file`, reading the placement in the best block that includes it;
-//!    skipped if a resumed upload's record is already on chain (finalized).
+//! 2. **Record**: `store_file`, reading the placement in the best block that includes it.
+//!    A resumed upload whose record is already on chain skips it: in the finalized chain,
+//!    or only in a best block (the earlier run was stopped before that block became final;
+//!    the push then goes to that block's placement and step 3's check applies). While the
+//!    account has transactions in the node's pool (the stopped run's `store_file` may be
+//!    one), a resumed put watches the best chain for a few blocks before submitting its
+//!    own; transactions take the nonce the pool expects next, so one still pending never
+//!    makes a new one invalid. A put may so be run again at once after it was stopped.
 //! 3. **Push** (second pass): encode again and send each segment's `n` shards to their
 //!    holders in parallel, at most two segments in memory; a holder that keeps failing is
 //!    given up on, as long as each group keeps `k` that took everything. The record's block
@@ -27,14 +33,16 @@
 
 use std::{collections::BTreeMap, path::Path, time::Instant};
 
+use futures::FutureExt;
 use rand::Rng;
 use serde::Serialize;
 use shoal_codec::{pipeline::EncodedSegment, CodingParams, FileEncoder};
 use shoal_overlay::{behaviour::Limits, client::Client};
 use shoal_primitives::{chain::FileStatus, FileId};
+use subxt_signer::sr25519::Keypair;
 
 use crate::{
-	chain::Chain,
+	chain::{Chain, File},
 	identity::Identity,
 	journal,
 	transfer::{self, Holder},
@@ -54,6 +62,9 @@ pub struct PutReport {
 	pub live_at: u32,
 	/// Whether an interrupted upload was resumed.
 	pub resumed: bool,
+	/// Where the file's record came from: this run's `store_file`, or a resumed upload's,
+	/// found in the finalized chain or only in a best block.
+	pub recorded: Recorded,
 	/// Block the file expires at.
 	pub expires_at: u32,
 	/// Shard bytes sent.
@@ -61,6 +72,37 @@ pub struct PutReport {
 	/// Holders that took every shard, by shard index.
 	pub holders: BTreeMap<u8, String>,
 }
+
+/// Where a put's file record came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Recorded {
+	/// This run submitted `store_file`.
+	Now,
+	/// A resumed upload's record, found in the finalized chain.
+	Finalized,
+	/// A resumed upload's record, found only in a best block (its earlier run was stopped
+	/// before that block became final).
+	BestBlock,
+}
+
+/// A resumed upload's record, where it was found.
+enum Found {
+	Finalized(File),
+	Best(Chain, File),
+}
+
+/// Blocks a resumed put watches the best chain for a `store_file` its earlier run left in
+/// the node's pool, before it submits another.
+const POOL_WAIT_BLOCKS: u32 = 3;
+
+/// Blocks a record may be missing from the best chain (a short fork retracted its block;
+/// the transaction goes back to the pool and into a later block) before a put gives up on it.
+const REORG_BLOCKS: u32 = 3;
+
+/// Failed chain reads in a row that a wait tolerates: one RPC hiccup must not fail a put
+/// whose shards are all pushed.
+const HICCUPS: u32 = 5;
 
 /// Store the file at `source` for `days` days.
 pub async fn put(
@@ -112,26 +154,31 @@ pub async fn put(
 		journal::save(&source, &journal::Entry::new(&source, &file_id, &record, days))?;
 	}
 
-	// 2. Record, unless a resumed upload got that far.
+	// 2. Record, unless a resumed upload got that far ([`find_record`]): then the push goes
+	//    to the placement of the block that has the record, and if that block is not final
+	//    yet, step 3's check applies as to a new record.
 	progress.phase("recording on chain", 1);
-	let on_chain = chain.file(&file_id).await?;
-	let (mut expires_at, view, finality) = match on_chain {
-		Some(file) => (file.expires_at, chain.clone(), None),
+	let found = if resumed { find_record(chain, &identity.signer, &file_id).await? } else { None };
+	let (recorded, mut expires_at, view, finality) = match found {
+		Some(Found::Finalized(file)) => (Recorded::Finalized, file.expires_at, chain.clone(), None),
+		Some(Found::Best(best, file)) => {
+			let finality = record_final(chain.clone(), file_id, upload_deadline(&file)).boxed();
+			(Recorded::BestBlock, file.expires_at, best, Some(finality))
+		},
 		None => {
 			let in_block = chain
 				.store_file_in_block(&identity.signer, file_id, &record, days)
 				.await
 				.map_err(|error| match error {
-					// An earlier run of this put was stopped after its record reached a
-					// best block that is not final yet (resuming goes by the finalized
-					// chain).
+					// An earlier run's `store_file` was still in the node's pool after
+					// `find_record` stopped watching for it, and got in first.
 					ClientError::Chain(text) if text.contains("FileExists") => ClientError::Chain(format!(
-						"this file's record is on chain in a block that is not final yet (an earlier run was \
-							 stopped); run `shoal put` again in a few seconds: it resumes ({text})"
+						"an earlier, interrupted run of this put recorded the file meanwhile; run `shoal put` \
+						 again: it resumes ({text})"
 					)),
 					other => other,
 				})?;
-			(in_block.stored.expires_at, in_block.view, Some(in_block.finalized))
+			(Recorded::Now, in_block.stored.expires_at, in_block.view, Some(in_block.finalized))
 		},
 	};
 	progress.advance(1);
@@ -194,6 +241,7 @@ pub async fn put(
 		seconds: started.elapsed().as_secs_f64(),
 		live_at,
 		resumed,
+		recorded,
 		expires_at,
 		bytes_sent: sent,
 		holders: holders
@@ -293,54 +341,122 @@ async fn push_all(
 	Ok(pushed)
 }
 
+/// A resumed upload's record: in the finalized chain, or only in a best block (the earlier
+/// run was stopped before that block became final). If the account has transactions in the
+/// node's pool that no best block holds (the earlier run's `store_file` may be one), the
+/// best chain is watched for up to [`POOL_WAIT_BLOCKS`] blocks before a second
+/// `store_file` is submitted.
+async fn find_record(chain: &Chain, signer: &Keypair, file_id: &FileId) -> Result<Option<Found>, ClientError> {
+	if let Some(file) = chain.file(file_id).await? {
+		return Ok(Some(Found::Finalized(file)));
+	}
+	let mut until = None;
+	loop {
+		// Pending first: once nothing is pending, a best block read after holds whatever
+		// was.
+		let pending = chain.pending(signer).await?;
+		let (best, number, file) = best_file(chain, file_id).await?;
+		if let Some(file) = file {
+			return Ok(Some(Found::Best(best, file)));
+		}
+		if !pending || number >= *until.get_or_insert(number + POOL_WAIT_BLOCKS) {
+			return Ok(None);
+		}
+		tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+	}
+}
+
+/// The chain at the node's best block, its number, and `file_id` there.
+async fn best_file(chain: &Chain, file_id: &FileId) -> Result<(Chain, u32, Option<File>), ClientError> {
+	let (best, number) = chain.best().await?;
+	let file = best.file(file_id).await?;
+	Ok((best, number, file))
+}
+
+/// The block an uploading file must be live by.
+fn upload_deadline(file: &File) -> Option<u32> {
+	match file.status {
+		FileStatus::Uploading { deadline } => Some(deadline),
+		FileStatus::Live => None,
+	}
+}
+
+/// Counts failed chain reads in a row, up to [`HICCUPS`].
+#[derive(Default)]
+struct Hiccups(u32);
+
+impl Hiccups {
+	/// Tolerate `error`, or return it once too many came in a row.
+	fn absorb(&mut self, error: ClientError) -> Result<(), ClientError> {
+		self.0 += 1;
+		if self.0 > HICCUPS {
+			return Err(error);
+		}
+		Ok(())
+	}
+}
+
 /// Wait until `file_id` is live in the node's best block (its holders' confirmations are in
 /// a block; finality follows them a few blocks later) and return that block's number, or
 /// fail once the file is gone (the chain removes a file not live by its upload deadline).
-/// The node's best-block subscription is opened again if it fails or ends, a few times.
+/// Asks for the best block twice a second.
 pub async fn wait_live(chain: &Chain, file_id: &FileId) -> Result<u32, ClientError> {
-	use futures::StreamExt;
-	const SUBSCRIPTIONS: u32 = 5;
-	let mut last_error = None;
-	for _ in 0..SUBSCRIPTIONS {
-		let mut blocks = match chain.best_blocks().await {
-			Ok(blocks) => blocks,
-			Err(error) => {
-				last_error = Some(error);
-				tokio::time::sleep(std::time::Duration::from_secs(1)).await;
-				continue;
-			},
-		};
-		while let Some(block) = blocks.next().await {
-			let (at, number) = match block {
-				Ok(block) => block,
-				Err(error) => {
-					last_error = Some(error);
-					break;
-				},
-			};
-			let Some(file) = at.file(file_id).await? else {
-				// The subscription may begin with a block older than the record (its first
-				// finalized one); gone for good only if the finalized chain lacks it too.
-				if chain.file(file_id).await?.is_none() {
-					return Err(ClientError::NotFound { file_id: hex::encode(file_id) });
-				}
-				continue;
-			};
-			match file.status {
+	let mut hiccups = Hiccups::default();
+	loop {
+		match best_file(chain, file_id).await {
+			Ok((_, number, Some(file))) => match file.status {
 				FileStatus::Live => return Ok(number),
 				FileStatus::Uploading { deadline } if number > deadline => {
 					return Err(ClientError::NotLive { file_id: hex::encode(file_id), deadline });
 				},
-				FileStatus::Uploading { .. } => {},
-			}
+				FileStatus::Uploading { .. } => hiccups = Hiccups::default(),
+			},
+			// The record is final (the put checked), so a best block without it means the
+			// chain removed it.
+			Ok((_, _, None)) => return Err(ClientError::NotFound { file_id: hex::encode(file_id) }),
+			Err(error) => hiccups.absorb(error)?,
 		}
+		tokio::time::sleep(std::time::Duration::from_millis(500)).await;
 	}
-	Err(ClientError::Chain(format!(
-		"the node stopped reporting best blocks before the file went live ({}); `shoal status {}` tells whether \
-		 it did",
-		last_error
-			.map(|e| e.to_string())
-			.unwrap_or_else(|| "its subscription ended".into()),
-		hex::encode(file_id)
-	)))
+}
+
+/// Resolves once the finalized chain has `file_id`'s record, which a best block had. Fails
+/// if the best chain lacks it for [`REORG_BLOCKS`] blocks (a reorg dropped it for good), or
+/// if it is not final once the best block passes the upload `deadline` (finality stalled).
+async fn record_final(chain: Chain, file_id: FileId, deadline: Option<u32>) -> Result<(), ClientError> {
+	let mut hiccups = Hiccups::default();
+	let mut missing_since = None;
+	loop {
+		let step = async {
+			if chain.file(&file_id).await?.is_some() {
+				return Ok(None);
+			}
+			best_file(&chain, &file_id)
+				.await
+				.map(|(_, number, file)| Some((number, file.is_some())))
+		};
+		match step.await {
+			Ok(None) => return Ok(()),
+			Ok(Some((number, _))) if deadline.is_some_and(|deadline| number > deadline) => {
+				return Err(ClientError::Chain(format!(
+					"the file's record is not final at block {number}, past its upload deadline (is finality \
+					 stalled?); `shoal status {}` tells where it stands",
+					hex::encode(file_id)
+				)));
+			},
+			Ok(Some((_, true))) => (missing_since, hiccups) = (None, Hiccups::default()),
+			Ok(Some((number, false))) => {
+				if number >= *missing_since.get_or_insert(number) + REORG_BLOCKS {
+					return Err(ClientError::Chain(
+						"a reorg dropped the file's record before it became final; run `shoal put` again: it \
+						 resumes"
+							.into(),
+					));
+				}
+				hiccups = Hiccups::default();
+			},
+			Err(error) => hiccups.absorb(error)?,
+		}
+		tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+	}
 }

@@ -7,7 +7,8 @@
 //! 3. a wrong mnemonic gets "wrong key" and no output file;
 //! 4. get still works with one primary node killed, then with the whole primary group
 //!    killed (each restarted, and finality awaited, before the next step);
-//! 5. a put killed midway and run again completes with one file on chain;
+//! 5. a put killed midway and run again at once completes with one file on chain: killed
+//!    once its record is final, and killed once its record is in a best block not final yet;
 //! 6. `rm` removes the shards from the holders' disks and returns the deposit.
 
 use std::{
@@ -107,8 +108,8 @@ fn files_go_in_and_come_out_whatever_fails() {
 	survives_killed_holders(&mut network, &user, work.path(), &stored[3])
 		.context("step 4: killed holders")
 		.unwrap();
-	an_interrupted_put_resumes(&user, work.path())
-		.context("step 5: resumed put")
+	interrupted_puts_resume(&network, &user, work.path())
+		.context("step 5: resumed puts")
 		.unwrap();
 	rm_deletes_shards_and_returns_the_deposit(&network, &user, &stored[2])
 		.context("step 6: rm")
@@ -281,27 +282,55 @@ fn clone_user(user: &User) -> User {
 	}
 }
 
-fn an_interrupted_put_resumes(user: &User, dir: &Path) -> Result<()> {
-	let input = dir.join("interrupted.in");
-	std::fs::write(&input, content(3 * SEGMENT, 77))?;
+/// A put killed once its record is final, and one killed once its record is in a best
+/// block that is not final yet, each run again at once: both resume, one file each.
+fn interrupted_puts_resume(network: &LocalNetwork, user: &User, dir: &Path) -> Result<()> {
+	put_killed_and_run_again(user, dir, "finalized", 3 * SEGMENT, |before| {
+		Ok(user.json(&["ls"])?["files"].as_array().map(Vec::len).unwrap_or(0) > before)
+	})
+	.context("killed once its record was final")?;
+	let alice = network.nodes[0].rpc();
+	let nonce = || -> Result<u32> {
+		let account: Option<frame_system::AccountInfo<u32, pallet_balances::AccountData<u128>>> =
+			chain::storage_map(&alice, "System", "Account", chain::Hasher::Blake2_128Concat, &user.account)?;
+		Ok(account.map(|a| a.nonce).unwrap_or(0))
+	};
+	// In a best block once the account's nonce there moves; GRANDPA votes two blocks behind
+	// the best (about 12 s), so the second run finds it not final yet, which it reports.
+	let sent = nonce()?;
+	put_killed_and_run_again(user, dir, "best_block", SEGMENT + 1, |_| Ok(nonce()? != sent))
+		.context("killed once its record was in a best block, not final")
+}
+
+/// Start `shoal put` of `len` bytes, kill it once `recorded(files listed before)` says so,
+/// run it again at once and check it resumed, found the record where `found` says (the
+/// report's `recorded`), added one file, and stored the bytes.
+fn put_killed_and_run_again(
+	user: &User,
+	dir: &Path,
+	found: &str,
+	len: usize,
+	mut recorded: impl FnMut(usize) -> Result<bool>,
+) -> Result<()> {
+	let input = dir.join(format!("interrupted-{found}.in"));
+	std::fs::write(&input, content(len, 77))?;
 	let before = user.json(&["ls"])?["files"].as_array().map(Vec::len).unwrap_or(0);
-	// Start a put and kill it once its record is on chain (the journal then has an entry).
 	let mut child = Command::new(shoal_binary())
 		.args(["--json", "--node", &user.node, "--keys"])
 		.arg(&user.keys)
 		.args(["put", input.to_str().unwrap()])
 		.env("SHOAL_JOURNAL", &user.journal)
 		.spawn()?;
-	wait_until(Duration::from_secs(120), "the interrupted put's record on chain", || {
-		Ok(user.json(&["ls"])?["files"].as_array().map(Vec::len).unwrap_or(0) > before)
-	})?;
+	let waited = wait_until(Duration::from_secs(120), "the interrupted put's record on chain", || recorded(before));
 	child.kill()?;
 	child.wait()?;
+	waited?;
 	let put = user.json(&["put", input.to_str().unwrap()])?;
 	ensure!(put["resumed"] == true, "the second put did not resume: {put}");
+	ensure!(put["recorded"] == found, "the second put did not report its record as {found}: {put}");
 	let after = user.json(&["ls"])?["files"].as_array().map(Vec::len).unwrap_or(0);
 	ensure!(after == before + 1, "{} files were added, not one", after - before);
-	let output = dir.join("interrupted.out");
+	let output = dir.join(format!("interrupted-{found}.out"));
 	user.json(&["get", put["file_id"].as_str().unwrap_or(""), "-o", output.to_str().unwrap()])?;
 	ensure!(std::fs::read(&output)? == std::fs::read(&input)?);
 	Ok(())
