@@ -2,7 +2,8 @@
 # End-to-end transfer benchmarks on a fresh local network (six nodes on this machine, the
 # README's layout): a 256 MiB put and get with the `shoal` client, a 16 MiB put's latency
 # until live (seconds and block times), get's time to first byte, bytes fetched per byte
-# returned, and the client's peak memory; in the same run, the overlay transport's
+# returned, and the client's peak memory (with a 1 GiB put beside the 256 MiB one, to show
+# it does not grow with the file); in the same run, the overlay transport's
 # ceilings (overlay/benches/transport.rs). Writes one table into BENCHMARKS.md.
 #
 # The network runs in a temporary directory and is stopped at the end; nothing of an
@@ -59,6 +60,11 @@ big_id=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["file_
 log "get 256 MiB"
 run big-get get "$big_id" -o "$work/big.out"
 cmp "$work/big" "$work/big.out"
+rm "$work/big.out"
+log "put 1 GiB (peak memory beside the 256 MiB put's)"
+head -c $((1 << 30)) /dev/urandom >"$work/huge"
+run huge-put put "$work/huge"
+rm "$work/huge"
 "$ROOT/scripts/local-network.sh" stop
 log "transport ceilings (network stopped)"
 cargo bench --locked --manifest-path "$ROOT/Cargo.toml" -p shoal-overlay --bench transport | tee "$work/transport.md"
@@ -68,7 +74,7 @@ import json, re, sys
 work = sys.argv[1]
 load = lambda name: json.load(open(f"{work}/{name}.json"))
 rss = lambda name: int(open(f"{work}/{name}.rss").read().split()[-1]) / 1024
-small, big_put, big_get = load("small-put"), load("big-put"), load("big-get")
+small, big_put, big_get, huge_put = load("small-put"), load("big-put"), load("big-get"), load("huge-put")
 gib = lambda b, s: b / (1 << 30) / s
 transport = open(f"{work}/transport.md").read()
 ceiling = float(re.search(r"\*\*ceiling: the slower of the two\*\* \| ([0-9.]+)", transport).group(1))
@@ -87,6 +93,7 @@ print(f"| put 16 MiB until live (in a best block: put returns) | {small['seconds
 print(f"| put 16 MiB until live in the finalized chain | {final:.1f} s = {final / block:.1f} block times | |")
 print(f"| get time to first byte (256 MiB file) | {big_get['first_byte_seconds']:.2f} s | |")
 print(f"| client peak RSS, put 256 MiB | {rss('big-put'):.0f} MiB | |")
+print(f"| client peak RSS, put 1 GiB ({huge_put['seconds']:.1f} s) | {rss('huge-put'):.0f} MiB | {rss('huge-put') / rss('big-put'):.2f}× the 256 MiB put's |")
 print(f"| client peak RSS, get 256 MiB | {rss('big-get'):.0f} MiB | |")
 PY
 {
