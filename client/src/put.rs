@@ -12,7 +12,9 @@
 //!    account has transactions in the node's pool (the stopped run's `store_file` may be
 //!    one), a resumed put watches the best chain for a few blocks before submitting its
 //!    own; transactions take the nonce the pool expects next, so one still pending never
-//!    makes a new one invalid. A put may so be run again at once after it was stopped.
+//!    makes a new one invalid. A put can so usually be run again at once after it was
+//!    stopped (if the stopped run's `store_file` lands after that wait, the new one fails
+//!    with `FileExists` and says to run it again, which then resumes).
 //! 3. **Push** (second pass): encode again and send each segment's `n` shards to their
 //!    holders in parallel, at most two segments in memory; a holder that keeps failing is
 //!    given up on, as long as each group keeps `k` that took everything. The record's block
@@ -95,6 +97,14 @@ enum Found {
 /// Blocks a resumed put watches the best chain for a `store_file` its earlier run left in
 /// the node's pool, before it submits another.
 const POOL_WAIT_BLOCKS: u32 = 3;
+
+/// How long, at most, a resumed put watches for that `store_file` (twice
+/// [`POOL_WAIT_BLOCKS`] six-second blocks), in case blocks stop coming.
+const POOL_WAIT: std::time::Duration = std::time::Duration::from_secs(2 * 6 * POOL_WAIT_BLOCKS as u64);
+
+/// Blocks a put waits, from when it first sees a resumed record that is already live in a
+/// best block, for that record to become final (ten minutes of six-second blocks).
+const FINALITY_WAIT_BLOCKS: u32 = 100;
 
 /// Blocks a record may be missing from the best chain (a short fork retracted its block;
 /// the transaction goes back to the pool and into a later block) before a put gives up on it.
@@ -350,17 +360,26 @@ async fn find_record(chain: &Chain, signer: &Keypair, file_id: &FileId) -> Resul
 	if let Some(file) = chain.file(file_id).await? {
 		return Ok(Some(Found::Finalized(file)));
 	}
+	let started = Instant::now();
 	let mut until = None;
+	let mut hiccups = Hiccups::default();
 	loop {
 		// Pending first: once nothing is pending, a best block read after holds whatever
 		// was.
-		let pending = chain.pending(signer).await?;
-		let (best, number, file) = best_file(chain, file_id).await?;
-		if let Some(file) = file {
-			return Ok(Some(Found::Best(best, file)));
-		}
-		if !pending || number >= *until.get_or_insert(number + POOL_WAIT_BLOCKS) {
-			return Ok(None);
+		let step = async {
+			let pending = chain.pending(signer).await?;
+			best_file(chain, file_id).await.map(|found| (pending, found))
+		};
+		match step.await {
+			Ok((_, (best, _, Some(file)))) => return Ok(Some(Found::Best(best, file))),
+			Ok((pending, (_, number, None))) => {
+				let blocks_passed = number >= *until.get_or_insert(number + POOL_WAIT_BLOCKS);
+				if !pending || blocks_passed || started.elapsed() > POOL_WAIT {
+					return Ok(None);
+				}
+				hiccups = Hiccups::default();
+			},
+			Err(error) => hiccups.absorb(error)?,
 		}
 		tokio::time::sleep(std::time::Duration::from_millis(500)).await;
 	}
@@ -414,7 +433,13 @@ pub async fn wait_live(chain: &Chain, file_id: &FileId) -> Result<u32, ClientErr
 			// The record is final (the put checked), so a best block without it means the
 			// chain removed it.
 			Ok((_, _, None)) => return Err(ClientError::NotFound { file_id: hex::encode(file_id) }),
-			Err(error) => hiccups.absorb(error)?,
+			Err(error) => hiccups.absorb(error).map_err(|error| {
+				ClientError::Chain(format!(
+					"{error} — every shard was pushed; `shoal status {}` tells whether the file went live, and \
+					 `shoal put` again resumes",
+					hex::encode(file_id)
+				))
+			})?,
 		}
 		tokio::time::sleep(std::time::Duration::from_millis(500)).await;
 	}
@@ -422,10 +447,12 @@ pub async fn wait_live(chain: &Chain, file_id: &FileId) -> Result<u32, ClientErr
 
 /// Resolves once the finalized chain has `file_id`'s record, which a best block had. Fails
 /// if the best chain lacks it for [`REORG_BLOCKS`] blocks (a reorg dropped it for good), or
-/// if it is not final once the best block passes the upload `deadline` (finality stalled).
+/// if it is not final once the best block passes the upload `deadline` (a file already live
+/// has none: [`FINALITY_WAIT_BLOCKS`] after it was first seen), which means finality stalled.
 async fn record_final(chain: Chain, file_id: FileId, deadline: Option<u32>) -> Result<(), ClientError> {
 	let mut hiccups = Hiccups::default();
 	let mut missing_since = None;
+	let mut limit = deadline;
 	loop {
 		let step = async {
 			if chain.file(&file_id).await?.is_some() {
@@ -437,14 +464,6 @@ async fn record_final(chain: Chain, file_id: FileId, deadline: Option<u32>) -> R
 		};
 		match step.await {
 			Ok(None) => return Ok(()),
-			Ok(Some((number, _))) if deadline.is_some_and(|deadline| number > deadline) => {
-				return Err(ClientError::Chain(format!(
-					"the file's record is not final at block {number}, past its upload deadline (is finality \
-					 stalled?); `shoal status {}` tells where it stands",
-					hex::encode(file_id)
-				)));
-			},
-			Ok(Some((_, true))) => (missing_since, hiccups) = (None, Hiccups::default()),
 			Ok(Some((number, false))) => {
 				if number >= *missing_since.get_or_insert(number) + REORG_BLOCKS {
 					return Err(ClientError::Chain(
@@ -454,6 +473,16 @@ async fn record_final(chain: Chain, file_id: FileId, deadline: Option<u32>) -> R
 					));
 				}
 				hiccups = Hiccups::default();
+			},
+			Ok(Some((number, true))) => {
+				if number > *limit.get_or_insert(number + FINALITY_WAIT_BLOCKS) {
+					return Err(ClientError::Chain(format!(
+						"the file's record is still not final at block {number} (is finality stalled?); `shoal \
+						 status {}` tells where it stands, and `shoal put` again resumes",
+						hex::encode(file_id)
+					)));
+				}
+				(missing_since, hiccups) = (None, Hiccups::default());
 			},
 			Err(error) => hiccups.absorb(error)?,
 		}

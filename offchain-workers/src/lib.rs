@@ -412,8 +412,6 @@ impl<C: ChainView> Worker<C> {
 			},
 			Done::Pass { at, settled, unfinal, confirmed } => {
 				self.confirming = false;
-				#[cfg(test)]
-				self.passed.store(at, std::sync::atomic::Ordering::SeqCst);
 				for file in settled {
 					self.unconfirmed.remove(&file);
 				}
@@ -423,18 +421,24 @@ impl<C: ChainView> Worker<C> {
 						*checked = Some(at);
 					}
 				}
-				let Some((files, result)) = confirmed else { return };
-				if let Some(metrics) = metrics {
-					metrics.confirmation(result.is_ok(), files.len());
+				if let Some((files, result)) = confirmed {
+					if let Some(metrics) = metrics {
+						metrics.confirmation(result.is_ok(), files.len());
+					}
+					match result {
+						Ok(()) => {
+							for file in files {
+								self.unconfirmed.insert(file, Some(at));
+							}
+						},
+						Err(error) => {
+							log::warn!(target: LOG_TARGET, "confirming {} files failed: {error}", files.len())
+						},
+					}
 				}
-				match result {
-					Ok(()) => {
-						for file in files {
-							self.unconfirmed.insert(file, Some(at));
-						}
-					},
-					Err(error) => log::warn!(target: LOG_TARGET, "confirming {} files failed: {error}", files.len()),
-				}
+				// Last, once everything the pass found is taken in.
+				#[cfg(test)]
+				self.passed.store(at, std::sync::atomic::Ordering::SeqCst);
 			},
 		}
 	}
