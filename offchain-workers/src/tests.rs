@@ -291,6 +291,10 @@ async fn the_worker_stores_serves_confirms_and_deletes_only_what_it_should() {
 	new_best(&chain, &blocks, &passed, recheck).await;
 	assert_eq!(chain.confirmations.lock().unwrap().len(), 1, "signed for a file confirmed in the best chain");
 	set_confirmed(0);
+	// Looked at in the pass at `recheck`, it is not looked at again before
+	// `resubmit_after` more blocks: not every block while finality lags.
+	new_best(&chain, &blocks, &passed, recheck + 1).await;
+	assert_eq!(chain.confirmations.lock().unwrap().len(), 1, "an unfinal file was looked at again too soon");
 	new_best(&chain, &blocks, &passed, recheck + resubmit_after).await;
 	assert_eq!(chain.confirmations.lock().unwrap().len(), 2, "not signed again after the reorg");
 	// Once the confirmation is final the file leaves the list for good (the fake then
