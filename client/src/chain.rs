@@ -89,7 +89,43 @@ pub struct StoredInBlock {
 	/// Resolves once the transaction is in a finalized block (or following it failed):
 	/// the caller then reads the placement at the finalized block, which a reorg may have
 	/// changed.
-	pub finalized: futures::future::BoxFuture<'static, Result<(), ClientError>>,
+	pub finalized: Following,
+}
+
+/// A wait for finality running on its own task, beside a push, so that the node's
+/// subscription is read while the push takes its time. Resolves to the wait's outcome;
+/// dropped, it stops the wait (a put that fails early leaves nothing running).
+pub struct Following(Option<tokio::task::JoinHandle<Result<(), ClientError>>>);
+
+impl Following {
+	/// Run `wait` on its own task from now on.
+	pub fn spawn(wait: impl std::future::Future<Output = Result<(), ClientError>> + Send + 'static) -> Following {
+		Following(Some(tokio::spawn(wait)))
+	}
+
+	/// Nothing to wait for: already final.
+	pub fn done() -> Following {
+		Following(None)
+	}
+}
+
+impl std::future::Future for Following {
+	type Output = Result<(), ClientError>;
+
+	fn poll(mut self: std::pin::Pin<&mut Self>, cx: &mut std::task::Context<'_>) -> std::task::Poll<Self::Output> {
+		let Some(task) = self.0.as_mut() else { return std::task::Poll::Ready(Ok(())) };
+		std::pin::Pin::new(task).poll(cx).map(|joined| {
+			joined.unwrap_or_else(|e| Err(ClientError::Chain(format!("following the record's finality stopped: {e}"))))
+		})
+	}
+}
+
+impl Drop for Following {
+	fn drop(&mut self) {
+		if let Some(task) = &self.0 {
+			task.abort();
+		}
+	}
 }
 
 impl Chain {
@@ -139,20 +175,22 @@ impl Chain {
 		Ok((self.at_hash(hash), header.number as u32))
 	}
 
-	/// Whether `signer` has transactions in the node's pool that no best block holds yet
-	/// (its next nonce as the pool counts it is past the one at the best block).
-	pub async fn pending(&self, signer: &Keypair) -> Result<bool, ClientError> {
+	/// `signer`'s next nonce as the node's pool counts it: past [`Chain::nonce`] at a block
+	/// when the pool holds transactions of theirs that the block does not.
+	pub async fn pool_nonce(&self, signer: &Keypair) -> Result<u64, ClientError> {
 		let account = signer.public_key().to_account_id();
-		let next = self.rpc.system_account_next_index(&account).await.map_err(ClientError::chain)?;
-		let (best, _) = self.best().await?;
-		let at_best = best
-			.at()
+		self.rpc.system_account_next_index(&account).await.map_err(ClientError::chain)
+	}
+
+	/// `signer`'s nonce at this view's block.
+	pub async fn nonce(&self, signer: &Keypair) -> Result<u64, ClientError> {
+		let account = signer.public_key().to_account_id();
+		self.at()
 			.await?
 			.transactions()
 			.account_nonce(&account)
 			.await
-			.map_err(ClientError::chain)?;
-		Ok(next > at_best)
+			.map_err(ClientError::chain)
 	}
 
 	/// The chain's code (`k`, `n`) and slots per group.
@@ -264,7 +302,6 @@ impl Chain {
 		record: &FileRecord,
 		periods: u32,
 	) -> Result<StoredInBlock, ClientError> {
-		use futures::FutureExt;
 		use subxt::transactions::TransactionStatus;
 		let call = runtime::transactions()
 			.storage()
@@ -288,24 +325,18 @@ impl Chain {
 		};
 		let stored = stored_of(&in_block.wait_for_success().await.map_err(ClientError::chain)?)?;
 		let finalized = if final_already {
-			async { Ok(()) }.boxed()
+			Following::done()
 		} else {
 			// Followed from now on, beside the push, not after it: the node's transaction
 			// subscription ends if left unread too long (subxt's chainHead backend gives a
 			// transaction 240 s), and a large push takes longer than that.
-			let following = tokio::spawn(async move {
+			Following::spawn(async move {
 				progress
 					.wait_for_finalized_success()
 					.await
 					.map(drop)
 					.map_err(ClientError::chain)
-			});
-			async move {
-				following
-					.await
-					.map_err(|e| ClientError::Chain(format!("following store_file stopped: {e}")))?
-			}
-			.boxed()
+			})
 		};
 		Ok(StoredInBlock { stored, view: self.at_hash(in_block.block_hash()), finalized })
 	}
@@ -355,11 +386,7 @@ impl Chain {
 		>,
 		ClientError,
 	> {
-		let nonce = self
-			.rpc
-			.system_account_next_index(&signer.public_key().to_account_id())
-			.await
-			.map_err(ClientError::chain)?;
+		let nonce = self.pool_nonce(signer).await?;
 		let params = subxt::config::PolkadotExtrinsicParamsBuilder::new().nonce(nonce).build();
 		self.at()
 			.await?

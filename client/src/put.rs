@@ -35,7 +35,6 @@
 
 use std::{collections::BTreeMap, path::Path, time::Instant};
 
-use futures::FutureExt;
 use rand::Rng;
 use serde::Serialize;
 use shoal_codec::{pipeline::EncodedSegment, CodingParams, FileEncoder};
@@ -44,7 +43,7 @@ use shoal_primitives::{chain::FileStatus, FileId};
 use subxt_signer::sr25519::Keypair;
 
 use crate::{
-	chain::{Chain, File},
+	chain::{Chain, File, Following},
 	identity::Identity,
 	journal,
 	transfer::{self, Holder},
@@ -88,12 +87,6 @@ pub enum Recorded {
 	BestBlock,
 }
 
-/// A resumed upload's record, where it was found.
-enum Found {
-	Finalized(File),
-	Best(Chain, File),
-}
-
 /// Blocks a resumed put watches the best chain for a `store_file` its earlier run left in
 /// the node's pool, before it submits another.
 const POOL_WAIT_BLOCKS: u32 = 3;
@@ -102,8 +95,8 @@ const POOL_WAIT_BLOCKS: u32 = 3;
 /// [`POOL_WAIT_BLOCKS`] six-second blocks), in case blocks stop coming.
 const POOL_WAIT: std::time::Duration = std::time::Duration::from_secs(2 * 6 * POOL_WAIT_BLOCKS as u64);
 
-/// Blocks a put waits, from when it first sees a resumed record that is already live in a
-/// best block, for that record to become final (ten minutes of six-second blocks).
+/// Blocks a put waits, from when it finds a resumed record that is already live in a best
+/// block, for that record to become final (ten minutes of six-second blocks).
 const FINALITY_WAIT_BLOCKS: u32 = 100;
 
 /// Blocks a record may be missing from the best chain (a short fork retracted its block;
@@ -170,11 +163,12 @@ pub async fn put(
 	progress.phase("recording on chain", 1);
 	let found = if resumed { find_record(chain, &identity.signer, &file_id).await? } else { None };
 	let (recorded, mut expires_at, view, finality) = match found {
-		Some(Found::Finalized(file)) => (Recorded::Finalized, file.expires_at, chain.clone(), None),
-		Some(Found::Best(best, file)) => {
-			let finality = record_final(chain.clone(), file_id, upload_deadline(&file)).boxed();
+		Some((Recorded::BestBlock, best, file)) => {
+			// Followed from now on, beside the push, as a new record's finality is.
+			let finality = Following::spawn(record_final(chain.clone(), file_id, upload_deadline(&file)));
 			(Recorded::BestBlock, file.expires_at, best, Some(finality))
 		},
+		Some((recorded, view, file)) => (recorded, file.expires_at, view, None),
 		None => {
 			let in_block = chain
 				.store_file_in_block(&identity.signer, file_id, &record, days)
@@ -351,35 +345,41 @@ async fn push_all(
 	Ok(pushed)
 }
 
-/// A resumed upload's record: in the finalized chain, or only in a best block (the earlier
-/// run was stopped before that block became final). If the account has transactions in the
-/// node's pool that no best block holds (the earlier run's `store_file` may be one), the
-/// best chain is watched for up to [`POOL_WAIT_BLOCKS`] blocks before a second
+/// A resumed upload's record and the chain it was found in: the finalized chain
+/// ([`Recorded::Finalized`]), or only a best block ([`Recorded::BestBlock`]: the earlier
+/// run was stopped before that block became final). If the account has transactions in
+/// the node's pool that no best block holds (the earlier run's `store_file` may be one),
+/// the best chain is watched for up to [`POOL_WAIT_BLOCKS`] blocks before a second
 /// `store_file` is submitted.
-async fn find_record(chain: &Chain, signer: &Keypair, file_id: &FileId) -> Result<Option<Found>, ClientError> {
+async fn find_record(
+	chain: &Chain,
+	signer: &Keypair,
+	file_id: &FileId,
+) -> Result<Option<(Recorded, Chain, File)>, ClientError> {
 	if let Some(file) = chain.file(file_id).await? {
-		return Ok(Some(Found::Finalized(file)));
+		return Ok(Some((Recorded::Finalized, chain.clone(), file)));
 	}
 	let started = Instant::now();
 	let mut until = None;
 	let mut hiccups = Hiccups::default();
 	loop {
-		// Pending first: once nothing is pending, a best block read after holds whatever
-		// was.
+		// The pool first: once nothing is pending, a best block read after it holds
+		// whatever was.
 		let step = async {
-			let pending = chain.pending(signer).await?;
-			best_file(chain, file_id).await.map(|found| (pending, found))
+			let in_pool = chain.pool_nonce(signer).await?;
+			let (best, number, file) = best_file(chain, file_id).await?;
+			let pending = in_pool > best.nonce(signer).await?;
+			Ok((best, number, file, pending))
 		};
-		match step.await {
-			Ok((_, (best, _, Some(file)))) => return Ok(Some(Found::Best(best, file))),
-			Ok((pending, (_, number, None))) => {
+		match hiccups.take(step.await)? {
+			Some((best, _, Some(file), _)) => return Ok(Some((Recorded::BestBlock, best, file))),
+			Some((_, number, None, pending)) => {
 				let blocks_passed = number >= *until.get_or_insert(number + POOL_WAIT_BLOCKS);
 				if !pending || blocks_passed || started.elapsed() > POOL_WAIT {
 					return Ok(None);
 				}
-				hiccups = Hiccups::default();
 			},
-			Err(error) => hiccups.absorb(error)?,
+			None => {},
 		}
 		tokio::time::sleep(std::time::Duration::from_millis(500)).await;
 	}
@@ -405,13 +405,20 @@ fn upload_deadline(file: &File) -> Option<u32> {
 struct Hiccups(u32);
 
 impl Hiccups {
-	/// Tolerate `error`, or return it once too many came in a row.
-	fn absorb(&mut self, error: ClientError) -> Result<(), ClientError> {
-		self.0 += 1;
-		if self.0 > HICCUPS {
-			return Err(error);
+	/// A read's value (which ends a run of failures), `None` for a failure tolerated, or
+	/// the error once too many came in a row.
+	fn take<T>(&mut self, read: Result<T, ClientError>) -> Result<Option<T>, ClientError> {
+		match read {
+			Ok(value) => {
+				self.0 = 0;
+				Ok(Some(value))
+			},
+			Err(_) if self.0 < HICCUPS => {
+				self.0 += 1;
+				Ok(None)
+			},
+			Err(error) => Err(error),
 		}
-		Ok(())
 	}
 }
 
@@ -422,24 +429,25 @@ impl Hiccups {
 pub async fn wait_live(chain: &Chain, file_id: &FileId) -> Result<u32, ClientError> {
 	let mut hiccups = Hiccups::default();
 	loop {
-		match best_file(chain, file_id).await {
-			Ok((_, number, Some(file))) => match file.status {
+		let read = hiccups.take(best_file(chain, file_id).await).map_err(|error| {
+			ClientError::Chain(format!(
+				"{error} — every shard was pushed; `shoal status {}` tells whether the file went live, and `shoal \
+				 put` again resumes",
+				hex::encode(file_id)
+			))
+		})?;
+		match read {
+			Some((_, number, Some(file))) => match file.status {
 				FileStatus::Live => return Ok(number),
 				FileStatus::Uploading { deadline } if number > deadline => {
 					return Err(ClientError::NotLive { file_id: hex::encode(file_id), deadline });
 				},
-				FileStatus::Uploading { .. } => hiccups = Hiccups::default(),
+				FileStatus::Uploading { .. } => {},
 			},
 			// The record is final (the put checked), so a best block without it means the
 			// chain removed it.
-			Ok((_, _, None)) => return Err(ClientError::NotFound { file_id: hex::encode(file_id) }),
-			Err(error) => hiccups.absorb(error).map_err(|error| {
-				ClientError::Chain(format!(
-					"{error} — every shard was pushed; `shoal status {}` tells whether the file went live, and \
-					 `shoal put` again resumes",
-					hex::encode(file_id)
-				))
-			})?,
+			Some((_, _, None)) => return Err(ClientError::NotFound { file_id: hex::encode(file_id) }),
+			None => {},
 		}
 		tokio::time::sleep(std::time::Duration::from_millis(500)).await;
 	}
@@ -448,7 +456,7 @@ pub async fn wait_live(chain: &Chain, file_id: &FileId) -> Result<u32, ClientErr
 /// Resolves once the finalized chain has `file_id`'s record, which a best block had. Fails
 /// if the best chain lacks it for [`REORG_BLOCKS`] blocks (a reorg dropped it for good), or
 /// if it is not final once the best block passes the upload `deadline` (a file already live
-/// has none: [`FINALITY_WAIT_BLOCKS`] after it was first seen), which means finality stalled.
+/// has none: [`FINALITY_WAIT_BLOCKS`] after the put found it), which means finality stalled.
 async fn record_final(chain: Chain, file_id: FileId, deadline: Option<u32>) -> Result<(), ClientError> {
 	let mut hiccups = Hiccups::default();
 	let mut missing_since = None;
@@ -462,19 +470,19 @@ async fn record_final(chain: Chain, file_id: FileId, deadline: Option<u32>) -> R
 				.await
 				.map(|(_, number, file)| Some((number, file.is_some())))
 		};
-		match step.await {
-			Ok(None) => return Ok(()),
-			Ok(Some((number, false))) => {
-				if number >= *missing_since.get_or_insert(number) + REORG_BLOCKS {
+		match hiccups.take(step.await)? {
+			Some(None) => return Ok(()),
+			Some(Some((number, false))) => {
+				let since = *missing_since.get_or_insert(number);
+				if number >= since + REORG_BLOCKS {
 					return Err(ClientError::Chain(
 						"a reorg dropped the file's record before it became final; run `shoal put` again: it \
 						 resumes"
 							.into(),
 					));
 				}
-				hiccups = Hiccups::default();
 			},
-			Ok(Some((number, true))) => {
+			Some(Some((number, true))) => {
 				if number > *limit.get_or_insert(number + FINALITY_WAIT_BLOCKS) {
 					return Err(ClientError::Chain(format!(
 						"the file's record is still not final at block {number} (is finality stalled?); `shoal \
@@ -482,9 +490,9 @@ async fn record_final(chain: Chain, file_id: FileId, deadline: Option<u32>) -> R
 						hex::encode(file_id)
 					)));
 				}
-				(missing_since, hiccups) = (None, Hiccups::default());
+				missing_since = None;
 			},
-			Err(error) => hiccups.absorb(error)?,
+			None => {},
 		}
 		tokio::time::sleep(std::time::Duration::from_secs(1)).await;
 	}
