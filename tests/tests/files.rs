@@ -285,7 +285,7 @@ fn clone_user(user: &User) -> User {
 /// A put killed once its record is final, and one killed once its record is in a best
 /// block that is not final yet, each run again at once: both resume, one file each.
 fn interrupted_puts_resume(network: &LocalNetwork, user: &User, dir: &Path) -> Result<()> {
-	put_killed_and_run_again(user, dir, "finalized", 3 * SEGMENT, |before| {
+	put_killed_and_run_again(user, dir, "final", "finalized", 3 * SEGMENT, |before| {
 		Ok(user.json(&["ls"])?["files"].as_array().map(Vec::len).unwrap_or(0) > before)
 	})
 	.context("killed once its record was final")?;
@@ -299,21 +299,40 @@ fn interrupted_puts_resume(network: &LocalNetwork, user: &User, dir: &Path) -> R
 	// the best (about 12 s), so the second run finds it not final yet, which it reports. A
 	// small file, so the second run's first pass takes no time out of that window.
 	let sent = nonce()?;
-	put_killed_and_run_again(user, dir, "best_block", 64 * 1024, |_| Ok(nonce()? != sent))
-		.context("killed once its record was in a best block, not final")
+	put_killed_and_run_again(user, dir, "best", "best_block", 64 * 1024, |_| Ok(nonce()? != sent))
+		.context("killed once its record was in a best block, not final")?;
+	// Killed while its `store_file` is only in the node's pool (the pool's next nonce for
+	// the account is past the best block's): the second run must wait for that transaction
+	// to reach a block, not send another (which would fail with `FileExists`). The block
+	// may come in the moment between the check and the kill; then this is the case above
+	// again, and the output says so.
+	let in_pool = || -> Result<bool> {
+		let next = alice.call("system_accountNextIndex", serde_json::json!([user.account.to_ss58check()]))?;
+		Ok(next.as_u64().ok_or_else(|| anyhow!("accountNextIndex gave {next}"))? > u64::from(nonce()?))
+	};
+	put_killed_and_run_again(user, dir, "pool", "best_block", 64 * 1024, |_| {
+		let pending = in_pool()?;
+		if pending {
+			println!("killed with store_file in the pool");
+		}
+		Ok(pending)
+	})
+	.context("killed while its store_file was in the node's pool")
 }
 
-/// Start `shoal put` of `len` bytes, kill it once `recorded(files listed before)` says so,
-/// run it again at once and check it resumed, found the record where `found` says (the
-/// report's `recorded`), added one file, and stored the bytes.
+/// Start `shoal put` of `len` bytes (a file named for `name`), kill it once
+/// `recorded(files listed before)` says so, run it again at once and check it resumed,
+/// found the record where `found` says (the report's `recorded`), added one file, and
+/// stored the bytes.
 fn put_killed_and_run_again(
 	user: &User,
 	dir: &Path,
+	name: &str,
 	found: &str,
 	len: usize,
 	mut recorded: impl FnMut(usize) -> Result<bool>,
 ) -> Result<()> {
-	let input = dir.join(format!("interrupted-{found}.in"));
+	let input = dir.join(format!("interrupted-{name}.in"));
 	std::fs::write(&input, content(len, 77))?;
 	let before = user.json(&["ls"])?["files"].as_array().map(Vec::len).unwrap_or(0);
 	let mut child = Command::new(shoal_binary())
@@ -331,7 +350,7 @@ fn put_killed_and_run_again(
 	ensure!(put["recorded"] == found, "the second put did not report its record as {found}: {put}");
 	let after = user.json(&["ls"])?["files"].as_array().map(Vec::len).unwrap_or(0);
 	ensure!(after == before + 1, "{before} files before and {after} after, not one more");
-	let output = dir.join(format!("interrupted-{found}.out"));
+	let output = dir.join(format!("interrupted-{name}.out"));
 	user.json(&["get", put["file_id"].as_str().unwrap_or(""), "-o", output.to_str().unwrap()])?;
 	ensure!(std::fs::read(&output)? == std::fs::read(&input)?);
 	Ok(())
