@@ -44,15 +44,17 @@ started=$(date +%s.%N)
 run small-put put "$work/small"
 small_id=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["file_id"])' "$work/small-put.json")
 # put returns once the file is live in a best block; `status` reads the finalized chain.
+final_live() {
+	"$shoal" --json status "$small_id" | python3 -c 'import json, sys; sys.exit(0 if json.load(sys.stdin)["live"] else 1)'
+}
 for _ in $(seq 600); do
-	"$shoal" --json status "$small_id" | python3 -c 'import json, sys; sys.exit(0 if json.load(sys.stdin)["live"] else 1)' && break
+	final_live && break
 	sleep 0.2
 done
-"$shoal" --json status "$small_id" | python3 -c 'import json, sys; sys.exit(0 if json.load(sys.stdin)["live"] else 1)' ||
-	{
-		log "the finalized chain did not show the 16 MiB file live within two minutes"
-		exit 1
-	}
+final_live || {
+	log "the finalized chain did not show the 16 MiB file live within two minutes"
+	exit 1
+}
 python3 -c 'import sys, time; print(time.time() - float(sys.argv[1]))' "$started" >"$work/small-final.seconds"
 log "put 256 MiB"
 run big-put put "$work/big"
