@@ -593,11 +593,16 @@ impl<C: ChainView> Shared<C> {
 		};
 		let Some(reservation) = reservation else { return Ok(header.file_id) };
 		let written = reservation.write(bytes);
-		self.store
+		let kept = self
+			.store
 			.lock()
 			.map_err(|_| Refusal::Internal)?
 			.finish(reservation, written.is_ok());
 		written.map_err(failed)?;
+		if !kept {
+			// The file's index on this slot moved while this shard was written.
+			return Err(Refusal::NotYourShard(header.shard_index));
+		}
 		Ok(header.file_id)
 	}
 

@@ -17,8 +17,17 @@
 //! under the lock (quota and bookkeeping only), written and flushed by
 //! [`Reservation::write`] without it, and recorded by [`ShardStore::finish`] under it
 //! again; a read only [`ShardStore::locate`]s the file under the lock. A slow disk then
-//! delays the puts and gets that touch it. One exception remains: the sweep of removed
-//! files deletes their folders ([`ShardStore::remove_file`]) with the lock held.
+//! delays the puts and gets that touch it. Two exceptions remain: the sweep of removed
+//! files deletes their folders ([`ShardStore::remove_file`]) with the lock held, and so
+//! does a reservation for a file whose shard index moved (see below).
+//!
+//! ## One shard index per file
+//! A slot holds one index of every segment, so the store holds each file under one
+//! index. The worker admits only the index the chain places on its slot, so a shard of
+//! another index means a reorg re-placed the file (shards are pushed before the record's
+//! block is final): reserving it first deletes what is held under the old index, and a
+//! write of the old index that finishes after that is discarded. Counting old-index
+//! segments toward the new index would have the node confirm shards it does not hold.
 
 use std::{
 	collections::{BTreeMap, BTreeSet},
@@ -134,6 +143,8 @@ fn parse_file_id(name: &str) -> Option<FileId> {
 impl ShardStore {
 	/// Open (creating) the store in `dir` with a quota of `quota` bytes: empty `tmp/`, and
 	/// learn what is held from the file names.
+	/// A folder holding two indexes of one file (a crash while its index moved) keeps the
+	/// first one read; the others are deleted.
 	pub fn open(dir: &Path, quota: u64) -> Result<Self, StoreError> {
 		let shards = dir.join("shards");
 		let tmp = dir.join("tmp");
@@ -153,19 +164,48 @@ impl ShardStore {
 				let Some((segment, index)) = name.to_str().and_then(|n| n.split_once('.')) else { continue };
 				let (Ok(segment), Ok(index)) = (segment.parse::<u32>(), index.parse::<u8>()) else { continue };
 				let len = shard.metadata().map_err(io_error(&shard.path()))?.len();
-				store.note(file_id, segment, index, len);
+				if !store.note(file_id, segment, index, len) {
+					fs::remove_file(shard.path()).map_err(io_error(&shard.path()))?;
+				}
 			}
 		}
 		Ok(store)
 	}
 
-	fn note(&mut self, file_id: FileId, segment: u32, index: u8, len: u64) {
+	/// Record a stored shard; `false` (and nothing recorded) if the file is held under
+	/// another index.
+	fn note(&mut self, file_id: FileId, segment: u32, index: u8, len: u64) -> bool {
 		let held = self.held.entry(file_id).or_default();
+		if held.shard_index.is_some_and(|current| current != index) {
+			return false;
+		}
 		held.shard_index = Some(index);
 		if held.segments.insert(segment) {
 			held.bytes += len;
 			self.used += len;
 		}
+		true
+	}
+
+	/// Hold `file_id` under shard `index` from now on: what is held of it under another
+	/// index is deleted (see the module's docs). Every shard is tried; the first failure
+	/// is returned, and a shard that could not be deleted is no longer counted.
+	fn hold_index(&mut self, file_id: &FileId, index: u8) -> Result<(), StoreError> {
+		let folder = self.shards.join(hex(file_id));
+		let Some(held) = self.held.get_mut(file_id) else { return Ok(()) };
+		let Some(old) = held.shard_index.filter(|&current| current != index) else { return Ok(()) };
+		held.shard_index = Some(index);
+		let mut failed = None;
+		for segment in std::mem::take(&mut held.segments) {
+			let path = folder.join(format!("{segment}.{old}"));
+			match fs::remove_file(&path) {
+				Ok(()) => {},
+				Err(error) if error.kind() == io::ErrorKind::NotFound => {},
+				Err(error) => failed = failed.or(Some(StoreError::Io { path, source: error })),
+			}
+		}
+		self.used = self.used.saturating_sub(std::mem::take(&mut held.bytes));
+		failed.map_or(Ok(()), Err)
 	}
 
 	fn path(&self, file_id: &FileId, segment: u32, index: u8) -> PathBuf {
@@ -209,6 +249,7 @@ impl ShardStore {
 		index: u8,
 		len: u64,
 	) -> Result<Option<Reservation>, StoreError> {
+		self.hold_index(file_id, index)?;
 		if self.contains(file_id, segment, index) {
 			return Ok(None);
 		}
@@ -230,14 +271,20 @@ impl ShardStore {
 		}))
 	}
 
-	/// Release a reservation, recording its shard if it was `written`. (A file removed
-	/// while one of its shards was being written is recorded again here; the next sweep
-	/// of removed files deletes it.)
-	pub fn finish(&mut self, reservation: Reservation, written: bool) {
+	/// Release a reservation, recording its shard if it was `written`; `false` if the
+	/// written shard was discarded instead, because the file's index moved meanwhile.
+	/// (A file removed while one of its shards was being written is recorded again here;
+	/// the next sweep of removed files deletes it.)
+	pub fn finish(&mut self, reservation: Reservation, written: bool) -> bool {
 		self.reserved = self.reserved.saturating_sub(reservation.len);
-		if written {
-			self.note(reservation.file_id, reservation.segment, reservation.index, reservation.len);
+		if !written {
+			return false;
 		}
+		if self.note(reservation.file_id, reservation.segment, reservation.index, reservation.len) {
+			return true;
+		}
+		let _ = fs::remove_file(&reservation.target);
+		false
 	}
 
 	/// Write a shard (already verified by the caller) crash-safely, all under `&mut self`:
@@ -330,6 +377,45 @@ mod tests {
 		assert_eq!(store.used(), 23);
 		assert!(!dir.path().join("tmp").join("half").exists());
 		assert_eq!(store.get(&[1; 32], 2, 3).unwrap(), None);
+	}
+
+	#[test]
+	fn a_file_whose_index_moved_is_held_under_the_new_index_only() {
+		let dir = tempfile::tempdir().unwrap();
+		let mut store = ShardStore::open(dir.path(), 1 << 20).unwrap();
+		let file = [1; 32];
+		store.put(&file, 0, 2, b"old zero").unwrap();
+		store.put(&file, 1, 2, b"old one").unwrap();
+		// A write of the old index is in flight when the first shard of the new one comes.
+		let late = store.reserve(&file, 2, 2, 7).unwrap().unwrap();
+		store.put(&file, 0, 4, b"new zero!").unwrap();
+		let held = store.held(&file).unwrap().clone();
+		assert_eq!(
+			(held.shard_index, held.segments, held.bytes),
+			(Some(4), BTreeSet::from([0]), 9),
+			"old-index segments counted toward the new index"
+		);
+		assert_eq!(store.used(), 9);
+		assert_eq!(store.get(&file, 0, 2).unwrap(), None);
+		assert!(!dir.path().join("shards").join(hex(&file)).join("1.2").exists());
+		// Segment 1 of the new index is not taken for stored.
+		let fresh = store
+			.reserve(&file, 1, 4, 8)
+			.unwrap()
+			.expect("segment 1 of index 4 taken for stored");
+		store.finish(fresh, false);
+		// The late old-index write is discarded, not recorded.
+		late.write(b"old two").unwrap();
+		assert!(!store.finish(late, true));
+		assert!(!dir.path().join("shards").join(hex(&file)).join("2.2").exists());
+		assert_eq!(store.used(), 9);
+		// A crash mid-move left both indexes on disk: a reopen keeps one.
+		fs::write(dir.path().join("shards").join(hex(&file)).join("1.2"), b"old one").unwrap();
+		drop(store);
+		let store = ShardStore::open(dir.path(), 1 << 20).unwrap();
+		let held = store.held(&file).unwrap();
+		let on_disk = fs::read_dir(dir.path().join("shards").join(hex(&file))).unwrap().count();
+		assert_eq!((held.segments.len(), on_disk), (1, 1));
 	}
 
 	#[test]
