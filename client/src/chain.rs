@@ -92,9 +92,11 @@ pub struct StoredInBlock {
 	pub finalized: Following,
 }
 
-/// A wait for finality running on its own task, beside a push, so that the node's
-/// subscription is read while the push takes its time. Resolves to the wait's outcome;
-/// dropped, it stops the wait (a put that fails early leaves nothing running).
+/// A wait for a record's finality running on its own task, beside a push: a new record's
+/// transaction subscription is read while the push takes its time, and a resumed record's
+/// wait counts its blocks, and sees a reorg drop it, from when it was found. Resolves to
+/// the wait's outcome (its failure during the push stands, and says to run the put
+/// again); dropped, it stops the wait (a put that fails early leaves nothing running).
 pub struct Following(Option<tokio::task::JoinHandle<Result<(), ClientError>>>);
 
 impl Following {
@@ -114,9 +116,12 @@ impl std::future::Future for Following {
 
 	fn poll(mut self: std::pin::Pin<&mut Self>, cx: &mut std::task::Context<'_>) -> std::task::Poll<Self::Output> {
 		let Some(task) = self.0.as_mut() else { return std::task::Poll::Ready(Ok(())) };
-		std::pin::Pin::new(task).poll(cx).map(|joined| {
-			joined.unwrap_or_else(|e| Err(ClientError::Chain(format!("following the record's finality stopped: {e}"))))
-		})
+		let joined = std::task::ready!(std::pin::Pin::new(task).poll(cx));
+		// A finished task's handle must not be polled again.
+		self.0 = None;
+		std::task::Poll::Ready(
+			joined.unwrap_or_else(|e| Err(ClientError::Chain(format!("following the record's finality stopped: {e}")))),
+		)
 	}
 }
 
@@ -129,11 +134,24 @@ impl Drop for Following {
 }
 
 impl Chain {
-	/// Connect to the node at `url`.
+	/// Connect to the node at `url`: `wss://`, or `ws://` on this machine. Plain `ws://` to
+	/// another host is refused ([`ClientError::InsecureNode`]): anyone on the path could
+	/// then change what the node tells this client (a file's placement, whether it is
+	/// live). [`Chain::connect_insecure`] allows it.
 	pub async fn connect(url: &str) -> Result<Chain, ClientError> {
+		let secure = subxt::rpcs::utils::url_is_secure(url)
+			.map_err(|e| ClientError::NoNode { url: url.to_string(), reason: e.to_string() })?;
+		if !secure {
+			return Err(ClientError::InsecureNode { url: url.to_string() });
+		}
+		Chain::connect_insecure(url).await
+	}
+
+	/// Connect to the node at `url`, plain `ws://` to another host included (a network the
+	/// user trusts).
+	pub async fn connect_insecure(url: &str) -> Result<Chain, ClientError> {
 		let no_node = |e: &dyn std::fmt::Display| ClientError::NoNode { url: url.to_string(), reason: e.to_string() };
-		// `from_url` refuses unencrypted connections to other hosts, as subxt's own does.
-		let rpc = subxt::rpcs::RpcClient::from_url(url).await.map_err(|e| no_node(&e))?;
+		let rpc = subxt::rpcs::RpcClient::from_insecure_url(url).await.map_err(|e| no_node(&e))?;
 		let api = OnlineClient::<PolkadotConfig>::from_rpc_client(rpc.clone())
 			.await
 			.map_err(|e| no_node(&e))?;
@@ -175,8 +193,8 @@ impl Chain {
 		Ok((self.at_hash(hash), header.number as u32))
 	}
 
-	/// `signer`'s next nonce as the node's pool counts it: past [`Chain::nonce`] at a block
-	/// when the pool holds transactions of theirs that the block does not.
+	/// `signer`'s next nonce as the node's pool counts it: past [`Chain::nonce`] at the
+	/// node's best block when the pool holds transactions of theirs that block does not.
 	pub async fn pool_nonce(&self, signer: &Keypair) -> Result<u64, ClientError> {
 		let account = signer.public_key().to_account_id();
 		self.rpc.system_account_next_index(&account).await.map_err(ClientError::chain)
@@ -418,4 +436,30 @@ fn node_key_of(key: &[u8]) -> Result<[u8; 32], ClientError> {
 	key.get(key.len().saturating_sub(32)..)
 		.and_then(|tail| tail.try_into().ok())
 		.ok_or_else(|| ClientError::Chain("a storage key shorter than its map key".into()))
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	#[tokio::test]
+	async fn plain_ws_to_another_host_is_refused_unless_allowed() {
+		// TEST-NET-1: nothing answers there, so only a refusal before connecting is quick
+		// and names the URL.
+		match Chain::connect("ws://192.0.2.1:9944").await.err() {
+			Some(ClientError::InsecureNode { url }) => assert_eq!(url, "ws://192.0.2.1:9944"),
+			other => panic!("expected InsecureNode, got {other:?}"),
+		}
+		// This machine over ws://, and wss:// anywhere, are tried (and here find no node).
+		for url in ["ws://127.0.0.1:1", "ws://localhost:1", "wss://127.0.0.1:1"] {
+			match Chain::connect(url).await.err() {
+				Some(ClientError::NoNode { .. }) => {},
+				other => panic!("{url}: expected NoNode, got {other:?}"),
+			}
+		}
+		match Chain::connect("not a url").await.err() {
+			Some(ClientError::NoNode { .. }) => {},
+			other => panic!("expected NoNode for a malformed URL, got {other:?}"),
+		}
+	}
 }

@@ -13,6 +13,12 @@ pub enum ClientError {
 		/// What failed.
 		reason: String,
 	},
+	/// A plain `ws://` URL to another host, without `--insecure`.
+	#[error("{url} is neither on this machine nor wss:// — anyone on the network path could change what the node tells this client; use wss://, or pass --insecure if you trust the network")]
+	InsecureNode {
+		/// The URL refused.
+		url: String,
+	},
 	/// No mnemonic file.
 	#[error("no keys at {path} — create them with `shoal keys new` or restore them with `shoal keys restore`")]
 	NoKeys {

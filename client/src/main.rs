@@ -17,6 +17,10 @@ struct Cli {
 	/// The node to talk to.
 	#[arg(long, global = true, default_value = "ws://127.0.0.1:9944")]
 	node: String,
+	/// Allow a plain ws:// node on another host (its answers travel unprotected; use it
+	/// only on a network you trust, wss:// otherwise).
+	#[arg(long, global = true)]
+	insecure: bool,
 	/// The mnemonic file [default: $SHOAL_KEYS, else ~/.config/shoal/mnemonic].
 	#[arg(long, global = true, value_name = "PATH")]
 	keys: Option<PathBuf>,
@@ -108,6 +112,15 @@ fn file_id(text: &str) -> Result<[u8; 32], ClientError> {
 		.map_err(|_| ClientError::Usage(format!("`{text}` is not a file id (64 hex digits)")))
 }
 
+/// The node `--node` names; plain ws:// to another host only with `--insecure`.
+async fn connect(node: &str, insecure: bool) -> Result<Chain, ClientError> {
+	if insecure {
+		Chain::connect_insecure(node).await
+	} else {
+		Chain::connect(node).await
+	}
+}
+
 #[tokio::main]
 async fn main() {
 	let cli = Cli::parse();
@@ -133,6 +146,7 @@ async fn main() {
 
 async fn run(cli: Cli) -> Result<serde_json::Value, ClientError> {
 	let keys = cli.keys.clone().unwrap_or_else(identity::default_path);
+	let (node, insecure) = (cli.node.clone(), cli.insecure);
 	let bar = (!cli.json && std::io::stderr().is_terminal()).then(|| {
 		let bar = ProgressBar::new(0);
 		bar.set_style(
@@ -174,7 +188,7 @@ async fn run(cli: Cli) -> Result<serde_json::Value, ClientError> {
 		},
 		Command::Put { file, days } => {
 			let identity = Identity::load(&keys)?;
-			let chain = Chain::connect(&cli.node).await?;
+			let chain = connect(&node, insecure).await?;
 			let report = put::put(&chain, &identity, &file, days, progress).await?;
 			let mut value = serde_json::to_value(&report).unwrap_or_default();
 			value["text"] = json!(format!("stored {} ({} bytes) as {}", file.display(), report.size, report.file_id));
@@ -182,7 +196,7 @@ async fn run(cli: Cli) -> Result<serde_json::Value, ClientError> {
 		},
 		Command::Get { file_id: id, output } => {
 			let identity = Identity::load(&keys)?;
-			let chain = Chain::connect(&cli.node).await?;
+			let chain = connect(&node, insecure).await?;
 			let report = get::get(&chain, &identity, file_id(&id)?, &output, progress).await?;
 			let mut value = serde_json::to_value(&report).unwrap_or_default();
 			value["text"] = json!(format!("wrote {} bytes to {}", report.bytes_returned, output.display()));
@@ -190,7 +204,7 @@ async fn run(cli: Cli) -> Result<serde_json::Value, ClientError> {
 		},
 		Command::Ls => {
 			let identity = Identity::load(&keys)?;
-			let chain = Chain::connect(&cli.node).await?;
+			let chain = connect(&node, insecure).await?;
 			let files = chain.files_of(&identity.account()).await?;
 			let rows: Vec<_> = files
 				.iter()
@@ -219,7 +233,7 @@ async fn run(cli: Cli) -> Result<serde_json::Value, ClientError> {
 			json!({ "files": rows, "text": if text.is_empty() { "no files".to_string() } else { text } })
 		},
 		Command::Status { file_id: id } => {
-			let chain = Chain::connect(&cli.node).await?;
+			let chain = connect(&node, insecure).await?;
 			let id = file_id(&id)?;
 			let file = chain
 				.file(&id)
@@ -264,18 +278,18 @@ async fn run(cli: Cli) -> Result<serde_json::Value, ClientError> {
 		},
 		Command::Renew { file_id: id, days } => {
 			let identity = Identity::load(&keys)?;
-			let chain = Chain::connect(&cli.node).await?;
+			let chain = connect(&node, insecure).await?;
 			let expires_at = chain.renew(&identity.signer, file_id(&id)?, days).await?;
 			json!({ "file_id": id, "expires_at": expires_at, "text": format!("{id} now expires at block {expires_at}") })
 		},
 		Command::Rm { file_id: id } => {
 			let identity = Identity::load(&keys)?;
-			let chain = Chain::connect(&cli.node).await?;
+			let chain = connect(&node, insecure).await?;
 			chain.delete(&identity.signer, file_id(&id)?).await?;
 			json!({ "file_id": id, "removed": true, "text": format!("removed {id}; its holders delete the shards") })
 		},
 		Command::Nodes => {
-			let chain = Chain::connect(&cli.node).await?;
+			let chain = connect(&node, insecure).await?;
 			let nodes = chain.nodes().await?;
 			let rows: Vec<_> = nodes
 				.iter()

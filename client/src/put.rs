@@ -168,6 +168,7 @@ pub async fn put(
 			let finality = Following::spawn(record_final(chain.clone(), file_id, upload_deadline(&file)));
 			(Recorded::BestBlock, file.expires_at, best, Some(finality))
 		},
+		// `find_record` gives only `BestBlock` and, here, `Finalized`.
 		Some((recorded, view, file)) => (recorded, file.expires_at, view, None),
 		None => {
 			let in_block = chain
@@ -368,7 +369,7 @@ async fn find_record(
 		let step = async {
 			let in_pool = chain.pool_nonce(signer).await?;
 			let (best, number, file) = best_file(chain, file_id).await?;
-			let pending = in_pool > best.nonce(signer).await?;
+			let pending = file.is_none() && in_pool > best.nonce(signer).await?;
 			Ok((best, number, file, pending))
 		};
 		match hiccups.take(step.await)? {

@@ -75,3 +75,28 @@ fn an_unwritable_base_path_is_named() {
 	let base = base.display().to_string();
 	assert_clean_failure(&["--dev", "--base-path", &base, "--no-prometheus"], "base");
 }
+
+/// `shoal` against a node it must not or cannot reach: one line saying what to do, exit 1.
+fn shoal_fails(args: &[&str], mentions: &[&str]) {
+	let output = Command::new(shoal_e2e::shoal_binary())
+		.args(args)
+		.output()
+		.expect("the shoal binary runs");
+	let stderr = String::from_utf8_lossy(&output.stderr);
+	assert_eq!(output.status.code(), Some(1), "{args:?} should exit 1:\n{stderr}");
+	assert!(!stderr.contains("panicked"), "{args:?} panicked:\n{stderr}");
+	let lines: Vec<&str> = stderr.lines().collect();
+	assert_eq!(lines.len(), 1, "{args:?} should print one line:\n{stderr}");
+	for needle in mentions {
+		assert!(lines[0].contains(needle), "{args:?}: error should mention {needle:?}:\n{stderr}");
+	}
+}
+
+#[test]
+fn shoal_names_a_missing_node_and_refuses_plain_ws_to_another_host() {
+	let closed = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+	let local = format!("ws://127.0.0.1:{closed}");
+	shoal_fails(&["--node", &local, "nodes"], &["no node at", "scripts/local-network.sh"]);
+	// TEST-NET-1: nothing answers there; the refusal comes before any connection.
+	shoal_fails(&["--node", "ws://192.0.2.1:9944", "nodes"], &["ws://192.0.2.1:9944", "wss://", "--insecure"]);
+}

@@ -8,7 +8,8 @@
 //! 4. get still works with one primary node killed, then with the whole primary group
 //!    killed (each restarted, and finality awaited, before the next step);
 //! 5. a put killed midway and run again at once completes with one file on chain: killed
-//!    once its record is final, and killed once its record is in a best block not final yet;
+//!    once its record is final, once its record is in a best block not final yet, and
+//!    while its `store_file` is still in the node's pool;
 //! 6. `rm` removes the shards from the holders' disks and returns the deposit.
 
 use std::{
@@ -282,8 +283,9 @@ fn clone_user(user: &User) -> User {
 	}
 }
 
-/// A put killed once its record is final, and one killed once its record is in a best
-/// block that is not final yet, each run again at once: both resume, one file each.
+/// A put killed once its record is final, one killed once its record is in a best block
+/// that is not final yet, and one killed while its `store_file` is in the node's pool,
+/// each run again at once: all resume, one file each.
 fn interrupted_puts_resume(network: &LocalNetwork, user: &User, dir: &Path) -> Result<()> {
 	put_killed_and_run_again(user, dir, "final", "finalized", 3 * SEGMENT, |before| {
 		Ok(user.json(&["ls"])?["files"].as_array().map(Vec::len).unwrap_or(0) > before)
@@ -303,21 +305,25 @@ fn interrupted_puts_resume(network: &LocalNetwork, user: &User, dir: &Path) -> R
 		.context("killed once its record was in a best block, not final")?;
 	// Killed while its `store_file` is only in the node's pool (the pool's next nonce for
 	// the account is past the best block's): the second run must wait for that transaction
-	// to reach a block, not send another (which would fail with `FileExists`). The block
-	// may come in the moment between the check and the kill; then this is the case above
-	// again, and the output says so.
-	let in_pool = || -> Result<bool> {
+	// to reach a block, not send another (which would fail with `FileExists`). The checks
+	// are half a second apart, so the transaction may reach a block unseen, or between the
+	// check and the kill; then this is the case above again, and the output says which.
+	let pool_next = || -> Result<u64> {
 		let next = alice.call("system_accountNextIndex", serde_json::json!([user.account.to_ss58check()]))?;
-		Ok(next.as_u64().ok_or_else(|| anyhow!("accountNextIndex gave {next}"))? > u64::from(nonce()?))
+		next.as_u64().ok_or_else(|| anyhow!("accountNextIndex gave {next}"))
 	};
+	let sent = nonce()?;
+	let seen_in_pool = std::cell::Cell::new(false);
 	put_killed_and_run_again(user, dir, "pool", "best_block", 64 * 1024, |_| {
-		let pending = in_pool()?;
-		if pending {
-			println!("killed with store_file in the pool");
-		}
-		Ok(pending)
+		seen_in_pool.set(pool_next()? > u64::from(nonce()?));
+		Ok(seen_in_pool.get() || nonce()? != sent)
 	})
-	.context("killed while its store_file was in the node's pool")
+	.context("killed while its store_file was in the node's pool")?;
+	println!(
+		"step 5, pool case: the last check before the kill saw the store_file {}",
+		if seen_in_pool.get() { "in the pool" } else { "already in a best block" }
+	);
+	Ok(())
 }
 
 /// Start `shoal put` of `len` bytes (a file named for `name`), kill it once
