@@ -17,17 +17,24 @@
 //! under the lock (quota and bookkeeping only), written and flushed by
 //! [`Reservation::write`] without it, and recorded by [`ShardStore::finish`] under it
 //! again; a read only [`ShardStore::locate`]s the file under the lock. A slow disk then
-//! delays the puts and gets that touch it. Two exceptions remain: the sweep of removed
-//! files deletes their folders ([`ShardStore::remove_file`]) with the lock held, and so
-//! does a reservation for a file whose shard index moved (see below).
+//! delays the puts and gets that touch it. Exceptions, each rare or bounded: the sweep of
+//! removed files deletes their folders ([`ShardStore::remove_file`]) with the lock held,
+//! and so do a reservation for a file whose shard index moved and a finished write that
+//! the move made stale (see below).
 //!
 //! ## One shard index per file
 //! A slot holds one index of every segment, so the store holds each file under one
-//! index. The worker admits only the index the chain places on its slot, so a shard of
-//! another index means a reorg re-placed the file (shards are pushed before the record's
-//! block is final): reserving it first deletes what is held under the old index, and a
-//! write of the old index that finishes after that is discarded. Counting old-index
+//! index. The worker admits only the index the best chain places on its slot, so a shard
+//! of another index means a reorg re-placed the file (shards are pushed before the
+//! record's block is final): reserving it first deletes what is held under the old index,
+//! and a write of the old index that finishes after that is discarded. Counting old-index
 //! segments toward the new index would have the node confirm shards it does not hold.
+//!
+//! Known limit: the deletion follows the best chain, not the finalized one. A reorg that
+//! moves the file back after a re-run pushed the new index leaves this node without the
+//! old index's shards until the client pushes them again (its check against the
+//! finalized placement tells the user to run `shoal put` again, which does). Keeping
+//! every index until finality decides is the fix, with the repair that comes later.
 
 use std::{
 	collections::{BTreeMap, BTreeSet},
@@ -142,9 +149,10 @@ fn parse_file_id(name: &str) -> Option<FileId> {
 
 impl ShardStore {
 	/// Open (creating) the store in `dir` with a quota of `quota` bytes: empty `tmp/`, and
-	/// learn what is held from the file names.
-	/// A folder holding two indexes of one file (a crash while its index moved) keeps the
-	/// first one read; the others are deleted.
+	/// learn what is held from the file names. A folder holding two indexes of one file
+	/// (a crash while its index moved) keeps the index with the most segments (the lower
+	/// one on a tie); the others' shards are deleted, and one that cannot be is logged and
+	/// left, uncounted.
 	pub fn open(dir: &Path, quota: u64) -> Result<Self, StoreError> {
 		let shards = dir.join("shards");
 		let tmp = dir.join("tmp");
@@ -158,14 +166,33 @@ impl ShardStore {
 		for entry in fs::read_dir(&store.shards).map_err(io_error(&store.shards))? {
 			let entry = entry.map_err(io_error(&store.shards))?;
 			let Some(file_id) = entry.file_name().to_str().and_then(parse_file_id) else { continue };
+			// Segments and their lengths, by index.
+			let mut found: BTreeMap<u8, Vec<(u32, u64)>> = BTreeMap::new();
 			for shard in fs::read_dir(entry.path()).map_err(io_error(&entry.path()))? {
 				let shard = shard.map_err(io_error(&entry.path()))?;
 				let name = shard.file_name();
 				let Some((segment, index)) = name.to_str().and_then(|n| n.split_once('.')) else { continue };
 				let (Ok(segment), Ok(index)) = (segment.parse::<u32>(), index.parse::<u8>()) else { continue };
 				let len = shard.metadata().map_err(io_error(&shard.path()))?.len();
-				if !store.note(file_id, segment, index, len) {
-					fs::remove_file(shard.path()).map_err(io_error(&shard.path()))?;
+				found.entry(index).or_default().push((segment, len));
+			}
+			// The most segments; on a tie the first (lowest) index, since `max_by_key`
+			// keeps the last of equals and the iteration is reversed.
+			let kept = found
+				.iter()
+				.rev()
+				.max_by_key(|(_, segments)| segments.len())
+				.map(|(index, _)| *index);
+			for (index, segments) in found {
+				for (segment, len) in segments {
+					if Some(index) == kept {
+						store.note(file_id, segment, index, len);
+						continue;
+					}
+					let path = store.path(&file_id, segment, index);
+					if let Err(error) = fs::remove_file(&path) {
+						log::warn!(target: crate::LOG_TARGET, "could not delete {}, a shard of an index this node no longer holds: {error}", path.display());
+					}
 				}
 			}
 		}
@@ -271,8 +298,9 @@ impl ShardStore {
 		}))
 	}
 
-	/// Release a reservation, recording its shard if it was `written`; `false` if the
-	/// written shard was discarded instead, because the file's index moved meanwhile.
+	/// Release a reservation, recording its shard if it was `written`. `true` if it was
+	/// recorded; `false` if nothing was written, or if the written shard was discarded
+	/// (deleted) because the file's index moved meanwhile.
 	/// (A file removed while one of its shards was being written is recorded again here;
 	/// the next sweep of removed files deletes it.)
 	pub fn finish(&mut self, reservation: Reservation, written: bool) -> bool {
@@ -396,26 +424,28 @@ mod tests {
 			"old-index segments counted toward the new index"
 		);
 		assert_eq!(store.used(), 9);
-		assert_eq!(store.get(&file, 0, 2).unwrap(), None);
-		assert!(!dir.path().join("shards").join(hex(&file)).join("1.2").exists());
+		let folder = dir.path().join("shards").join(hex(&file));
+		assert!(!folder.join("0.2").exists() && !folder.join("1.2").exists(), "old-index shards left on disk");
 		// Segment 1 of the new index is not taken for stored.
 		let fresh = store
 			.reserve(&file, 1, 4, 8)
 			.unwrap()
 			.expect("segment 1 of index 4 taken for stored");
-		store.finish(fresh, false);
+		fresh.write(b"new one!").unwrap();
+		assert!(store.finish(fresh, true));
 		// The late old-index write is discarded, not recorded.
 		late.write(b"old two").unwrap();
 		assert!(!store.finish(late, true));
-		assert!(!dir.path().join("shards").join(hex(&file)).join("2.2").exists());
-		assert_eq!(store.used(), 9);
-		// A crash mid-move left both indexes on disk: a reopen keeps one.
-		fs::write(dir.path().join("shards").join(hex(&file)).join("1.2"), b"old one").unwrap();
+		assert!(!folder.join("2.2").exists());
+		assert_eq!((store.used(), store.reserved), (17, 0));
+		// A crash mid-move left a stale old-index shard beside the new index's two: a
+		// reopen keeps the index with more segments and deletes the other.
+		fs::write(folder.join("2.2"), b"old two").unwrap();
 		drop(store);
 		let store = ShardStore::open(dir.path(), 1 << 20).unwrap();
 		let held = store.held(&file).unwrap();
-		let on_disk = fs::read_dir(dir.path().join("shards").join(hex(&file))).unwrap().count();
-		assert_eq!((held.segments.len(), on_disk), (1, 1));
+		assert_eq!((held.shard_index, held.segments.len(), store.used()), (Some(4), 2, 17));
+		assert!(!folder.join("2.2").exists(), "the stale shard was kept");
 	}
 
 	#[test]
