@@ -97,17 +97,26 @@ pub struct StoredInBlock {
 /// wait counts its blocks, and sees a reorg drop it, from when it was found. Resolves to
 /// the wait's outcome (its failure during the push stands, and says to run the put
 /// again); dropped, it stops the wait (a put that fails early leaves nothing running).
-pub struct Following(Option<tokio::task::JoinHandle<Result<(), ClientError>>>);
+pub struct Following(FollowingState);
+
+enum FollowingState {
+	/// The wait runs on this task.
+	Running(tokio::task::JoinHandle<Result<(), ClientError>>),
+	/// Final already: nothing to wait for.
+	Done,
+	/// The outcome was handed out.
+	Spent,
+}
 
 impl Following {
 	/// Run `wait` on its own task from now on.
 	pub fn spawn(wait: impl std::future::Future<Output = Result<(), ClientError>> + Send + 'static) -> Following {
-		Following(Some(tokio::spawn(wait)))
+		Following(FollowingState::Running(tokio::spawn(wait)))
 	}
 
 	/// Nothing to wait for: already final.
 	pub fn done() -> Following {
-		Following(None)
+		Following(FollowingState::Done)
 	}
 }
 
@@ -115,11 +124,21 @@ impl std::future::Future for Following {
 	type Output = Result<(), ClientError>;
 
 	fn poll(mut self: std::pin::Pin<&mut Self>, cx: &mut std::task::Context<'_>) -> std::task::Poll<Self::Output> {
-		let Some(task) = self.0.as_mut() else { return std::task::Poll::Ready(Ok(())) };
-		let joined = std::task::ready!(std::pin::Pin::new(task).poll(cx));
+		use std::task::Poll;
+		let joined = match &mut self.0 {
+			FollowingState::Running(task) => std::task::ready!(std::pin::Pin::new(task).poll(cx)),
+			FollowingState::Done => {
+				self.0 = FollowingState::Spent;
+				return Poll::Ready(Ok(()));
+			},
+			// Polled again after it finished: never a silent success.
+			FollowingState::Spent => {
+				return Poll::Ready(Err(ClientError::Chain("the record's finality was already waited for".into())))
+			},
+		};
 		// A finished task's handle must not be polled again.
-		self.0 = None;
-		std::task::Poll::Ready(
+		self.0 = FollowingState::Spent;
+		Poll::Ready(
 			joined.unwrap_or_else(|e| Err(ClientError::Chain(format!("following the record's finality stopped: {e}")))),
 		)
 	}
@@ -127,7 +146,7 @@ impl std::future::Future for Following {
 
 impl Drop for Following {
 	fn drop(&mut self) {
-		if let Some(task) = &self.0 {
+		if let FollowingState::Running(task) = &self.0 {
 			task.abort();
 		}
 	}
@@ -456,6 +475,14 @@ mod tests {
 				Some(ClientError::NoNode { .. }) => {},
 				other => panic!("{url}: expected NoNode, got {other:?}"),
 			}
+		}
+		// Not local by its address (an IPv4-mapped IPv6 loopback is not taken for one), so
+		// refused; allowed, it is tried and refused by the closed port at once.
+		let mapped = "ws://[::ffff:127.0.0.1]:1";
+		assert!(matches!(Chain::connect(mapped).await.err(), Some(ClientError::InsecureNode { .. })));
+		match Chain::connect_insecure(mapped).await.err() {
+			Some(ClientError::NoNode { .. }) => {},
+			other => panic!("{mapped} allowed: expected NoNode, got {other:?}"),
 		}
 		match Chain::connect("not a url").await.err() {
 			Some(ClientError::NoNode { .. }) => {},

@@ -6,7 +6,7 @@ use shoal_codec::CodecError;
 #[derive(Debug, thiserror::Error)]
 pub enum ClientError {
 	/// No node answers at the URL.
-	#[error("no node at {url} ({reason}) — start the local network with scripts/local-network.sh, or pass --node ws://HOST:PORT")]
+	#[error("no node at {url} ({reason}) — start the local network with scripts/local-network.sh, or pass --node wss://HOST:PORT")]
 	NoNode {
 		/// The URL tried.
 		url: String,
