@@ -176,12 +176,10 @@ impl ShardStore {
 				let len = shard.metadata().map_err(io_error(&shard.path()))?.len();
 				found.entry(index).or_default().push((segment, len));
 			}
-			// The most segments; on a tie the first (lowest) index, since `max_by_key`
-			// keeps the last of equals and the iteration is reversed.
+			// The most segments; on a tie the lowest index.
 			let kept = found
 				.iter()
-				.rev()
-				.max_by_key(|(_, segments)| segments.len())
+				.max_by_key(|(index, segments)| (segments.len(), std::cmp::Reverse(**index)))
 				.map(|(index, _)| *index);
 			for (index, segments) in found {
 				for (segment, len) in segments {
@@ -311,7 +309,9 @@ impl ShardStore {
 		if self.note(reservation.file_id, reservation.segment, reservation.index, reservation.len) {
 			return true;
 		}
-		let _ = fs::remove_file(&reservation.target);
+		if let Err(error) = fs::remove_file(&reservation.target) {
+			log::warn!(target: crate::LOG_TARGET, "could not delete {}, a shard written for an index this node no longer holds: {error}", reservation.target.display());
+		}
 		false
 	}
 
@@ -446,6 +446,14 @@ mod tests {
 		let held = store.held(&file).unwrap();
 		assert_eq!((held.shard_index, held.segments.len(), store.used()), (Some(4), 2, 17));
 		assert!(!folder.join("2.2").exists(), "the stale shard was kept");
+		// On a tie, the lower index, whatever order the directory lists them in.
+		fs::write(folder.join("0.6"), b"stale").unwrap();
+		fs::write(folder.join("1.6"), b"stale").unwrap();
+		drop(store);
+		let store = ShardStore::open(dir.path(), 1 << 20).unwrap();
+		let held = store.held(&file).unwrap();
+		assert_eq!((held.shard_index, held.segments.len(), store.used()), (Some(4), 2, 17), "a tie kept index 6");
+		assert!(!folder.join("0.6").exists() && !folder.join("1.6").exists(), "the stale shards were kept");
 	}
 
 	#[test]
