@@ -158,8 +158,10 @@ impl Chain {
 	/// then change what the node tells this client (a file's placement, whether it is
 	/// live). [`Chain::connect_insecure`] allows it.
 	pub async fn connect(url: &str) -> Result<Chain, ClientError> {
-		let secure = subxt::rpcs::utils::url_is_secure(url)
-			.map_err(|e| ClientError::NoNode { url: url.to_string(), reason: e.to_string() })?;
+		let secure = node_url(url).and_then(|()| {
+			subxt::rpcs::utils::url_is_secure(url)
+				.map_err(|e| ClientError::BadNodeUrl { url: url.to_string(), reason: e.to_string() })
+		})?;
 		if !secure {
 			return Err(ClientError::InsecureNode { url: url.to_string() });
 		}
@@ -169,6 +171,7 @@ impl Chain {
 	/// Connect to the node at `url`, plain `ws://` to another host included (a network the
 	/// user trusts).
 	pub async fn connect_insecure(url: &str) -> Result<Chain, ClientError> {
+		node_url(url)?;
 		let no_node = |e: &dyn std::fmt::Display| ClientError::NoNode { url: url.to_string(), reason: e.to_string() };
 		let rpc = subxt::rpcs::RpcClient::from_insecure_url(url).await.map_err(|e| no_node(&e))?;
 		let api = OnlineClient::<PolkadotConfig>::from_rpc_client(rpc.clone())
@@ -228,6 +231,16 @@ impl Chain {
 			.account_nonce(&account)
 			.await
 			.map_err(ClientError::chain)
+	}
+
+	/// The time the chain aims for between blocks (BABE's `ExpectedBlockTime`).
+	pub async fn block_time(&self) -> Result<std::time::Duration, ClientError> {
+		let at = self.at().await?;
+		let millis = at
+			.constants()
+			.entry(runtime::constants().babe().expected_block_time())
+			.map_err(ClientError::chain)?;
+		Ok(std::time::Duration::from_millis(millis))
 	}
 
 	/// The chain's code (`k`, `n`) and slots per group.
@@ -450,6 +463,16 @@ fn stored_of(events: &subxt::extrinsics::ExtrinsicEvents<PolkadotConfig>) -> Res
 	})
 }
 
+/// `url` names a WebSocket endpoint (`localhost:9944` parses as a URL of scheme
+/// `localhost`, so the scheme is checked by name).
+fn node_url(url: &str) -> Result<(), ClientError> {
+	if url.starts_with("ws://") || url.starts_with("wss://") {
+		Ok(())
+	} else {
+		Err(ClientError::BadNodeUrl { url: url.to_string(), reason: "it must start with ws:// or wss://".into() })
+	}
+}
+
 /// The 32-byte key at the end of a `Blake2_128Concat` storage key.
 fn node_key_of(key: &[u8]) -> Result<[u8; 32], ClientError> {
 	key.get(key.len().saturating_sub(32)..)
@@ -484,9 +507,13 @@ mod tests {
 			Some(ClientError::NoNode { .. }) => {},
 			other => panic!("{mapped} allowed: expected NoNode, got {other:?}"),
 		}
-		match Chain::connect("not a url").await.err() {
-			Some(ClientError::NoNode { .. }) => {},
-			other => panic!("expected NoNode for a malformed URL, got {other:?}"),
+		// Not a WebSocket URL: said so, not taken for a node that is down or another host.
+		for url in ["127.0.0.1:9944", "localhost:9944", "http://127.0.0.1:9944", "ws://[::1"] {
+			match Chain::connect(url).await.err() {
+				Some(ClientError::BadNodeUrl { url: named, .. }) => assert_eq!(named, url),
+				other => panic!("{url}: expected BadNodeUrl, got {other:?}"),
+			}
 		}
+		assert!(matches!(Chain::connect_insecure("localhost:9944").await.err(), Some(ClientError::BadNodeUrl { .. })));
 	}
 }

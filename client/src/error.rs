@@ -13,6 +13,14 @@ pub enum ClientError {
 		/// What failed.
 		reason: String,
 	},
+	/// `--node` is not a URL.
+	#[error("--node {url} is not a URL ({reason}) — write it as ws://HOST:PORT on this machine or wss://HOST:PORT")]
+	BadNodeUrl {
+		/// What was given.
+		url: String,
+		/// Why it does not parse.
+		reason: String,
+	},
 	/// A plain `ws://` URL to another host, without `--insecure`.
 	#[error("{url} is neither on this machine nor wss:// — anyone on the network path could change what the node tells this client; use wss://, or pass --insecure if you trust the network")]
 	InsecureNode {

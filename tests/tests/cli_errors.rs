@@ -93,10 +93,12 @@ fn shoal_fails(args: &[&str], mentions: &[&str]) {
 }
 
 #[test]
-fn shoal_names_a_missing_node_and_refuses_plain_ws_to_another_host() {
+fn shoal_names_a_missing_node_a_malformed_url_and_refuses_plain_ws_to_another_host() {
 	let closed = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
 	let local = format!("ws://127.0.0.1:{closed}");
 	shoal_fails(&["--node", &local, "nodes"], &["no node at", "scripts/local-network.sh"]);
 	// TEST-NET-1: nothing answers there; the refusal comes before any connection.
 	shoal_fails(&["--node", "ws://192.0.2.1:9944", "nodes"], &["ws://192.0.2.1:9944", "wss://", "--insecure"]);
+	// A host and port without a scheme: named as not a URL, with the form to use.
+	shoal_fails(&["--node", "localhost:9944", "nodes"], &["localhost:9944 is not a URL", "ws://HOST:PORT"]);
 }
