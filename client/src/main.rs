@@ -43,6 +43,12 @@ enum Command {
 		/// Days to store it for.
 		#[arg(long, default_value_t = 30)]
 		days: u32,
+		/// Run again after an interruption: blocks to wait for the interrupted run's
+		/// store_file if it is still in the node's pool, before sending another (0: send at
+		/// once; if the earlier one lands first, the second fails, its fee is spent, and the
+		/// put goes on with the earlier record).
+		#[arg(long, value_name = "BLOCKS", default_value_t = put::POOL_WAIT_BLOCKS)]
+		pool_wait_blocks: u32,
 	},
 	/// Fetch FILE_ID into OUT.
 	Get {
@@ -186,10 +192,11 @@ async fn run(cli: Cli) -> Result<serde_json::Value, ClientError> {
 			let identity = Identity::load(&keys)?;
 			json!({ "account": identity.address(), "keys": keys.display().to_string(), "text": format!("account {}", identity.address()) })
 		},
-		Command::Put { file, days } => {
+		Command::Put { file, days, pool_wait_blocks } => {
 			let identity = Identity::load(&keys)?;
 			let chain = connect(&node, insecure).await?;
-			let report = put::put(&chain, &identity, &file, days, progress).await?;
+			let options = put::PutOptions { days, pool_wait_blocks };
+			let report = put::put(&chain, &identity, &file, &options, progress).await?;
 			let mut value = serde_json::to_value(&report).unwrap_or_default();
 			value["text"] = json!(format!("stored {} ({} bytes) as {}", file.display(), report.size, report.file_id));
 			value

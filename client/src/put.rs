@@ -10,11 +10,12 @@
 //!    or only in a best block (the earlier run was stopped before that block became final;
 //!    the push then goes to that block's placement and step 3's check applies). While the
 //!    account has transactions in the node's pool (the stopped run's `store_file` may be
-//!    one), a resumed put watches the best chain for a few blocks before submitting its
-//!    own; transactions take the nonce the pool expects next, so one still pending never
-//!    makes a new one invalid. A put can so usually be run again at once after it was
-//!    stopped (if the stopped run's `store_file` lands after that wait, the new one fails
-//!    with `FileExists` and says to run it again, which then resumes).
+//!    one), a resumed put watches the best chain for a few blocks
+//!    ([`PutOptions::pool_wait_blocks`]) before submitting its own; transactions take the
+//!    nonce the pool expects next, so one still pending never makes a new one invalid. If
+//!    the stopped run's `store_file` lands after that wait, the new one fails with
+//!    `FileExists` (its fee is spent) and the put goes on with the earlier record, found in
+//!    a best block. A put can so be run again at once after it was stopped.
 //! 3. **Push** (second pass): encode again and send each segment's `n` shards to their
 //!    holders in parallel, at most two segments in memory; a holder that keeps failing is
 //!    given up on, as long as each group keeps `k` that took everything. The record's block
@@ -88,12 +89,10 @@ pub enum Recorded {
 }
 
 /// Blocks a resumed put watches the best chain for a `store_file` its earlier run left in
-/// the node's pool, before it submits another.
-const POOL_WAIT_BLOCKS: u32 = 3;
-
-/// How long, at most, a resumed put watches for that `store_file` (twice
-/// [`POOL_WAIT_BLOCKS`] six-second blocks), in case blocks stop coming.
-const POOL_WAIT: std::time::Duration = std::time::Duration::from_secs(2 * 6 * POOL_WAIT_BLOCKS as u64);
+/// the node's pool, before it submits another (the default of
+/// [`PutOptions::pool_wait_blocks`]). At most twice that many of the chain's block times
+/// pass meanwhile, in case blocks stop coming.
+pub const POOL_WAIT_BLOCKS: u32 = 3;
 
 /// Blocks a put waits, from when it finds a resumed record that is already live in a best
 /// block, for that record to become final (ten minutes of six-second blocks).
@@ -107,12 +106,31 @@ const REORG_BLOCKS: u32 = 3;
 /// whose shards are all pushed.
 const HICCUPS: u32 = 5;
 
-/// Store the file at `source` for `days` days.
+/// How a put runs.
+#[derive(Clone, Debug)]
+pub struct PutOptions {
+	/// Days to store the file for.
+	pub days: u32,
+	/// Blocks a resumed put watches the best chain for its interrupted run's `store_file`
+	/// still in the node's pool, before it submits its own ([`POOL_WAIT_BLOCKS`] by
+	/// default). With 0 it submits at once; if the earlier one then lands first, this
+	/// run's fails with `FileExists` (paying its fee) and the put goes on with the earlier
+	/// record.
+	pub pool_wait_blocks: u32,
+}
+
+impl Default for PutOptions {
+	fn default() -> PutOptions {
+		PutOptions { days: 30, pool_wait_blocks: POOL_WAIT_BLOCKS }
+	}
+}
+
+/// Store the file at `source`.
 pub async fn put(
 	chain: &Chain,
 	identity: &Identity,
 	source: &Path,
-	days: u32,
+	options: &PutOptions,
 	progress: &dyn Progress,
 ) -> Result<PutReport, ClientError> {
 	let started = Instant::now();
@@ -154,36 +172,37 @@ pub async fn put(
 	let file_id = commitment.file_id();
 	let record = commitment.record().clone();
 	if !resumed {
-		journal::save(&source, &journal::Entry::new(&source, &file_id, &record, days))?;
+		journal::save(&source, &journal::Entry::new(&source, &file_id, &record, options.days))?;
 	}
 
 	// 2. Record, unless a resumed upload got that far ([`find_record`]): then the push goes
 	//    to the placement of the block that has the record, and if that block is not final
 	//    yet, step 3's check applies as to a new record.
 	progress.phase("recording on chain", 1);
-	let found = if resumed { find_record(chain, &identity.signer, &file_id).await? } else { None };
+	let found =
+		if resumed { find_record(chain, &identity.signer, &file_id, options.pool_wait_blocks).await? } else { None };
 	let (recorded, mut expires_at, view, finality) = match found {
-		Some((Recorded::BestBlock, best, file)) => {
-			// Followed from now on, beside the push, as a new record's finality is.
-			let finality = Following::spawn(record_final(chain.clone(), file_id, upload_deadline(&file)));
-			(Recorded::BestBlock, file.expires_at, best, Some(finality))
-		},
-		// `find_record` gives only `BestBlock` and, here, `Finalized`.
-		Some((recorded, view, file)) => (recorded, file.expires_at, view, None),
-		None => {
-			let in_block = chain
-				.store_file_in_block(&identity.signer, file_id, &record, days)
-				.await
-				.map_err(|error| match error {
-					// An earlier run's `store_file` was still in the node's pool after
-					// `find_record` stopped watching for it, and got in first.
-					ClientError::Chain(text) if text.contains("FileExists") => ClientError::Chain(format!(
-						"an earlier, interrupted run of this put recorded the file meanwhile; run `shoal put` \
-						 again: it resumes ({text})"
-					)),
-					other => other,
-				})?;
-			(Recorded::Now, in_block.stored.expires_at, in_block.view, Some(in_block.finalized))
+		Some(found) => go_on_with(chain, file_id, found),
+		None => match chain
+			.store_file_in_block(&identity.signer, file_id, &record, options.days)
+			.await
+		{
+			Ok(in_block) => (Recorded::Now, in_block.stored.expires_at, in_block.view, Some(in_block.finalized)),
+			// An earlier, interrupted run's `store_file` was still in the node's pool after
+			// `find_record` stopped watching for it, and got in first: its record is in a
+			// best block now (the one this run's failed in, or one before it).
+			Err(ClientError::Chain(text)) if resumed && text.contains("FileExists") => {
+				match find_record(chain, &identity.signer, &file_id, 0).await? {
+					Some(found) => go_on_with(chain, file_id, found),
+					None => {
+						return Err(ClientError::Chain(format!(
+							"store_file failed ({text}) but no block has the file's record now (a reorg?); run `shoal \
+							 put` again: it resumes"
+						)))
+					},
+				}
+			},
+			Err(other) => return Err(other),
 		},
 	};
 	progress.advance(1);
@@ -255,6 +274,24 @@ pub async fn put(
 			.map(|h| (h.shard, h.name()))
 			.collect(),
 	})
+}
+
+/// A record a resumed upload found ([`find_record`]): where it came from, when it expires,
+/// the chain to read its placement in, and, unless it is final, its finality followed from
+/// now on, beside the push, as a new record's is.
+fn go_on_with(
+	chain: &Chain,
+	file_id: FileId,
+	(recorded, view, file): (Recorded, Chain, File),
+) -> (Recorded, u32, Chain, Option<Following>) {
+	let finality = match recorded {
+		Recorded::Finalized => None,
+		// `find_record` gives no `Now`; following a record that is final costs one read.
+		Recorded::BestBlock | Recorded::Now => {
+			Some(Following::spawn(record_final(chain.clone(), file_id, upload_deadline(&file))))
+		},
+	};
+	(recorded, file.expires_at, view, finality)
 }
 
 fn open(path: &Path) -> Result<std::io::BufReader<std::fs::File>, ClientError> {
@@ -350,16 +387,18 @@ async fn push_all(
 /// ([`Recorded::Finalized`]), or only a best block ([`Recorded::BestBlock`]: the earlier
 /// run was stopped before that block became final). If the account has transactions in
 /// the node's pool that no best block holds (the earlier run's `store_file` may be one),
-/// the best chain is watched for up to [`POOL_WAIT_BLOCKS`] blocks before a second
-/// `store_file` is submitted.
+/// the best chain is watched for up to `pool_wait_blocks` blocks (and twice as many block
+/// times) before a second `store_file` is submitted.
 async fn find_record(
 	chain: &Chain,
 	signer: &Keypair,
 	file_id: &FileId,
+	pool_wait_blocks: u32,
 ) -> Result<Option<(Recorded, Chain, File)>, ClientError> {
 	if let Some(file) = chain.file(file_id).await? {
 		return Ok(Some((Recorded::Finalized, chain.clone(), file)));
 	}
+	let pool_wait = chain.block_time().await?.saturating_mul(pool_wait_blocks.saturating_mul(2));
 	let started = Instant::now();
 	let mut until = None;
 	let mut hiccups = Hiccups::default();
@@ -375,8 +414,8 @@ async fn find_record(
 		match hiccups.take(step.await)? {
 			Some((best, _, Some(file), _)) => return Ok(Some((Recorded::BestBlock, best, file))),
 			Some((_, number, None, pending)) => {
-				let blocks_passed = number >= *until.get_or_insert(number + POOL_WAIT_BLOCKS);
-				if !pending || blocks_passed || started.elapsed() > POOL_WAIT {
+				let blocks_passed = number >= *until.get_or_insert(number.saturating_add(pool_wait_blocks));
+				if !pending || blocks_passed || started.elapsed() > pool_wait {
 					return Ok(None);
 				}
 			},
@@ -430,12 +469,14 @@ impl Hiccups {
 pub async fn wait_live(chain: &Chain, file_id: &FileId) -> Result<u32, ClientError> {
 	let mut hiccups = Hiccups::default();
 	loop {
-		let read = hiccups.take(best_file(chain, file_id).await).map_err(|error| {
-			ClientError::Chain(format!(
-				"{error} — every shard was pushed; `shoal status {}` tells whether the file went live, and `shoal \
-				 put` again resumes",
+		let read = hiccups.take(best_file(chain, file_id).await).map_err(|error| match error {
+			// Only a chain error gets the context; others keep their own hint.
+			ClientError::Chain(text) => ClientError::Chain(format!(
+				"{text} — every shard was pushed; `shoal status {}` tells whether the file went live, and `shoal put` \
+				 again resumes",
 				hex::encode(file_id)
-			))
+			)),
+			other => other,
 		})?;
 		match read {
 			Some((_, number, Some(file))) => match file.status {

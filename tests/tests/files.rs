@@ -9,7 +9,8 @@
 //!    killed (each restarted, and finality awaited, before the next step);
 //! 5. a put killed midway and run again at once completes with one file on chain: killed
 //!    once its record is final, once its record is in a best block not final yet, and
-//!    while its `store_file` is still in the node's pool;
+//!    while its `store_file` is still in the node's pool (run again with the default wait
+//!    for it, and with none, so that its own `store_file` fails with `FileExists`);
 //! 6. `rm` removes the shards from the holders' disks and returns the deposit.
 
 use std::{
@@ -284,60 +285,92 @@ fn clone_user(user: &User) -> User {
 }
 
 /// A put killed once its record is final, one killed once its record is in a best block
-/// that is not final yet, and one killed while its `store_file` is in the node's pool,
+/// that is not final yet, and two killed while their `store_file` is in the node's pool,
 /// each run again at once: all resume, one file each.
 fn interrupted_puts_resume(network: &LocalNetwork, user: &User, dir: &Path) -> Result<()> {
-	put_killed_and_run_again(user, dir, "final", "finalized", 3 * SEGMENT, |before| {
+	let killed = put_and_kill(user, dir, "final", 3 * SEGMENT, |before| {
 		Ok(user.json(&["ls"])?["files"].as_array().map(Vec::len).unwrap_or(0) > before)
 	})
 	.context("killed once its record was final")?;
+	run_again(user, dir, &killed, "finalized", &[]).context("run again once its record was final")?;
 	let alice = network.nodes[0].rpc();
-	let nonce = || -> Result<u32> {
+	let nonce = || -> Result<u64> {
 		let account: Option<frame_system::AccountInfo<u32, pallet_balances::AccountData<u128>>> =
 			chain::storage_map(&alice, "System", "Account", chain::Hasher::Blake2_128Concat, &user.account)?;
-		Ok(account.map(|a| a.nonce).unwrap_or(0))
+		Ok(account.map(|a| u64::from(a.nonce)).unwrap_or(0))
 	};
 	// In a best block once the account's nonce there moves; GRANDPA votes two blocks behind
 	// the best (about 12 s), so the second run finds it not final yet, which it reports. A
 	// small file, so the second run's first pass takes no time out of that window.
 	let sent = nonce()?;
-	put_killed_and_run_again(user, dir, "best", "best_block", 64 * 1024, |_| Ok(nonce()? != sent))
+	let killed = put_and_kill(user, dir, "best", 64 * 1024, |_| Ok(nonce()? != sent))
 		.context("killed once its record was in a best block, not final")?;
-	// Killed while its `store_file` is only in the node's pool (the pool's next nonce for
-	// the account is past the best block's): the second run must wait for that transaction
-	// to reach a block, not send another (which would fail with `FileExists`). The checks
-	// are half a second apart, so the transaction may reach a block unseen, or between the
-	// check and the kill; then this is the case above again, and the output says which.
+	run_again(user, dir, &killed, "best_block", &[]).context("run again once its record was in a best block")?;
+	// Killed while its `store_file` is only in the node's pool: the pool's next nonce for
+	// the account is past the best block's, checked again after the kill. Each case is tried
+	// up to three times, as the transaction may reach a block before a check sees it.
 	let pool_next = || -> Result<u64> {
 		let next = alice.call("system_accountNextIndex", serde_json::json!([user.account.to_ss58check()]))?;
 		next.as_u64().ok_or_else(|| anyhow!("accountNextIndex gave {next}"))
 	};
-	let sent = nonce()?;
-	let seen_in_pool = std::cell::Cell::new(false);
-	put_killed_and_run_again(user, dir, "pool", "best_block", 64 * 1024, |_| {
-		seen_in_pool.set(pool_next()? > u64::from(nonce()?));
-		Ok(seen_in_pool.get() || nonce()? != sent)
-	})
-	.context("killed while its store_file was in the node's pool")?;
-	println!(
-		"step 5, pool case: the last check before the kill saw the store_file {}",
-		if seen_in_pool.get() { "in the pool" } else { "already in a best block" }
-	);
+	let in_pool = || -> Result<bool> { Ok(pool_next()? > nonce()?) };
+	// The second run waits for that transaction to reach a block and sends no other: the
+	// account's nonce moves by one.
+	let mut waited = false;
+	for attempt in 1..=3 {
+		let sent = nonce()?;
+		let killed =
+			put_and_kill(user, dir, &format!("pool-{attempt}"), 64 * 1024, |_| Ok(in_pool()? || nonce()? != sent))
+				.context("killed while its store_file was in the node's pool")?;
+		let still_pending = in_pool()?;
+		run_again(user, dir, &killed, "best_block", &[]).context("run again while its store_file was in the pool")?;
+		let moved = nonce()?.saturating_sub(sent);
+		println!("step 5, pool case, attempt {attempt}: in the pool after the kill: {still_pending}; nonce +{moved}");
+		if still_pending {
+			ensure!(moved == 1, "the second run sent its own store_file (nonce +{moved}) instead of waiting");
+			waited = true;
+			break;
+		}
+	}
+	ensure!(waited, "in three attempts, the store_file reached a block before the put was killed");
+	// With no wait (`--pool-wait-blocks 0`), the second run sends its own `store_file` at
+	// once; the first lands before it, so the second fails with `FileExists` and the put
+	// goes on with the first's record: the nonce moves by two, and one file is added.
+	let mut raced = false;
+	for attempt in 1..=3 {
+		let sent = nonce()?;
+		let killed =
+			put_and_kill(user, dir, &format!("no-wait-{attempt}"), 64 * 1024, |_| Ok(in_pool()? || nonce()? != sent))
+				.context("killed while its store_file was in the node's pool (no wait)")?;
+		run_again(user, dir, &killed, "best_block", &["--pool-wait-blocks", "0"])
+			.context("run again at once, without waiting for the pool")?;
+		let moved = nonce()?.saturating_sub(sent);
+		println!("step 5, no-wait case, attempt {attempt}: nonce +{moved}");
+		if moved == 2 {
+			raced = true;
+			break;
+		}
+	}
+	ensure!(raced, "in three attempts, the first store_file reached a block before the second run looked");
 	Ok(())
 }
 
-/// Start `shoal put` of `len` bytes (a file named for `name`), kill it once
-/// `recorded(files listed before)` says so, run it again at once and check it resumed,
-/// found the record where `found` says (the report's `recorded`), added one file, and
-/// stored the bytes.
-fn put_killed_and_run_again(
+/// A `shoal put` started and killed.
+struct Killed {
+	input: PathBuf,
+	/// Files listed before it started.
+	before: usize,
+}
+
+/// Start `shoal put` of `len` bytes (a file named for `name`) and kill it once
+/// `recorded(files listed before)` says so.
+fn put_and_kill(
 	user: &User,
 	dir: &Path,
 	name: &str,
-	found: &str,
 	len: usize,
 	mut recorded: impl FnMut(usize) -> Result<bool>,
-) -> Result<()> {
+) -> Result<Killed> {
 	let input = dir.join(format!("interrupted-{name}.in"));
 	std::fs::write(&input, content(len, 77))?;
 	let before = user.json(&["ls"])?["files"].as_array().map(Vec::len).unwrap_or(0);
@@ -351,14 +384,22 @@ fn put_killed_and_run_again(
 	child.kill()?;
 	child.wait()?;
 	waited?;
-	let put = user.json(&["put", input.to_str().unwrap()])?;
+	Ok(Killed { input, before })
+}
+
+/// Run the killed put again (with `args` after `put FILE`) and check it resumed, found the
+/// record where `found` says (the report's `recorded`), added one file, and stored the
+/// bytes.
+fn run_again(user: &User, dir: &Path, killed: &Killed, found: &str, args: &[&str]) -> Result<()> {
+	let input = killed.input.to_str().unwrap();
+	let put = user.json(&[&["put", input], args].concat())?;
 	ensure!(put["resumed"] == true, "the second put did not resume: {put}");
 	ensure!(put["recorded"] == found, "the second put did not report its record as {found}: {put}");
 	let after = user.json(&["ls"])?["files"].as_array().map(Vec::len).unwrap_or(0);
-	ensure!(after == before + 1, "{before} files before and {after} after, not one more");
-	let output = dir.join(format!("interrupted-{name}.out"));
+	ensure!(after == killed.before + 1, "{} files before and {after} after, not one more", killed.before);
+	let output = dir.join(killed.input.with_extension("out").file_name().unwrap_or_default());
 	user.json(&["get", put["file_id"].as_str().unwrap_or(""), "-o", output.to_str().unwrap()])?;
-	ensure!(std::fs::read(&output)? == std::fs::read(&input)?);
+	ensure!(std::fs::read(&output)? == std::fs::read(&killed.input)?);
 	Ok(())
 }
 
