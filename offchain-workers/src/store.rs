@@ -446,9 +446,9 @@ mod tests {
 		let held = store.held(&file).unwrap();
 		assert_eq!((held.shard_index, held.segments.len(), store.used()), (Some(4), 2, 17));
 		assert!(!folder.join("2.2").exists(), "the stale shard was kept");
-		// On a tie, the lower index, whatever order the directory lists them in.
-		fs::write(folder.join("0.6"), b"stale").unwrap();
-		fs::write(folder.join("1.6"), b"stale").unwrap();
+		// On a tie in segments, the lower index, even though the other has more bytes.
+		fs::write(folder.join("0.6"), [6; 20]).unwrap();
+		fs::write(folder.join("1.6"), [6; 20]).unwrap();
 		drop(store);
 		let store = ShardStore::open(dir.path(), 1 << 20).unwrap();
 		let held = store.held(&file).unwrap();
