@@ -158,11 +158,7 @@ impl Chain {
 	/// then change what the node tells this client (a file's placement, whether it is
 	/// live). [`Chain::connect_insecure`] allows it.
 	pub async fn connect(url: &str) -> Result<Chain, ClientError> {
-		let secure = node_url(url).and_then(|()| {
-			subxt::rpcs::utils::url_is_secure(url)
-				.map_err(|e| ClientError::BadNodeUrl { url: url.to_string(), reason: e.to_string() })
-		})?;
-		if !secure {
+		if !node_url(url)? {
 			return Err(ClientError::InsecureNode { url: url.to_string() });
 		}
 		Chain::connect_insecure(url).await
@@ -373,7 +369,23 @@ impl Chain {
 				_ => continue,
 			}
 		};
-		let stored = stored_of(&in_block.wait_for_success().await.map_err(ClientError::chain)?)?;
+		let events = in_block.wait_for_success().await.map_err(|error| {
+			use subxt::error::{DispatchError, TransactionEventsError};
+			match &error {
+				TransactionEventsError::ExtrinsicFailed(DispatchError::Module(module))
+					if module
+						.details()
+						.is_ok_and(|d| d.pallet.name() == "Storage" && d.variant.name == "FileExists") =>
+				{
+					ClientError::FileExists {
+						file_id: hex::encode(file_id),
+						block: hex::encode(in_block.block_hash().0),
+					}
+				},
+				_ => ClientError::chain(error),
+			}
+		})?;
+		let stored = stored_of(&events)?;
 		let finalized = if final_already {
 			Following::done()
 		} else {
@@ -463,14 +475,16 @@ fn stored_of(events: &subxt::extrinsics::ExtrinsicEvents<PolkadotConfig>) -> Res
 	})
 }
 
-/// `url` names a WebSocket endpoint (`localhost:9944` parses as a URL of scheme
-/// `localhost`, so the scheme is checked by name).
-fn node_url(url: &str) -> Result<(), ClientError> {
-	if url.starts_with("ws://") || url.starts_with("wss://") {
-		Ok(())
-	} else {
-		Err(ClientError::BadNodeUrl { url: url.to_string(), reason: "it must start with ws:// or wss://".into() })
+/// Whether `url`, a WebSocket URL (`ws://` or `wss://`, any case; `localhost:9944` parses as
+/// a URL of scheme `localhost`, so the scheme is checked by name), is secure: `wss://`, or
+/// on this machine.
+fn node_url(url: &str) -> Result<bool, ClientError> {
+	let bad = |reason: String| ClientError::BadNodeUrl { url: url.to_string(), reason };
+	let scheme = url.split_once("://").map(|(scheme, _)| scheme.to_ascii_lowercase());
+	if !matches!(scheme.as_deref(), Some("ws" | "wss")) {
+		return Err(bad("it must start with ws:// or wss://".into()));
 	}
+	subxt::rpcs::utils::url_is_secure(url).map_err(|e| bad(e.to_string()))
 }
 
 /// The 32-byte key at the end of a `Blake2_128Concat` storage key.
@@ -514,6 +528,13 @@ mod tests {
 				other => panic!("{url}: expected BadNodeUrl, got {other:?}"),
 			}
 		}
-		assert!(matches!(Chain::connect_insecure("localhost:9944").await.err(), Some(ClientError::BadNodeUrl { .. })));
+		for url in ["localhost:9944", "ws://[::1"] {
+			assert!(matches!(Chain::connect_insecure(url).await.err(), Some(ClientError::BadNodeUrl { .. })), "{url}");
+		}
+		// The scheme in any case.
+		match Chain::connect("WS://127.0.0.1:1").await.err() {
+			Some(ClientError::NoNode { .. }) => {},
+			other => panic!("WS://: expected NoNode, got {other:?}"),
+		}
 	}
 }

@@ -14,7 +14,7 @@ pub enum ClientError {
 		reason: String,
 	},
 	/// `--node` is not a URL.
-	#[error("--node {url} is not a URL ({reason}) — write it as ws://HOST:PORT on this machine or wss://HOST:PORT")]
+	#[error("--node {url} is not a ws:// or wss:// URL ({reason}) — write it as ws://HOST:PORT on this machine or wss://HOST:PORT")]
 	BadNodeUrl {
 		/// What was given.
 		url: String,
@@ -45,6 +45,15 @@ pub enum ClientError {
 	/// The chain refused or failed a transaction or query.
 	#[error("chain: {0}")]
 	Chain(String),
+	/// `store_file` failed because the chain has a file of that id already: an interrupted
+	/// run of the same put recorded it (a new put's id is fresh).
+	#[error("file {file_id} is recorded already (store_file failed in block 0x{block}) — `shoal put` again resumes its upload")]
+	FileExists {
+		/// The file id.
+		file_id: String,
+		/// The block the failed `store_file` is in, hex.
+		block: String,
+	},
 	/// The file is not on chain.
 	#[error("no file {file_id} on chain (removed, expired, or never stored) — `shoal ls` lists your files")]
 	NotFound {

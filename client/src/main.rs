@@ -45,8 +45,8 @@ enum Command {
 		days: u32,
 		/// Run again after an interruption: blocks to wait for the interrupted run's
 		/// store_file if it is still in the node's pool, before sending another (0: send at
-		/// once; if the earlier one lands first, the second fails, its fee is spent, and the
-		/// put goes on with the earlier record).
+		/// once). If the earlier one lands after the wait, the second fails, its transaction
+		/// fee is spent, and the put goes on with the earlier record.
 		#[arg(long, value_name = "BLOCKS", default_value_t = put::POOL_WAIT_BLOCKS)]
 		pool_wait_blocks: u32,
 	},

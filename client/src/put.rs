@@ -14,8 +14,10 @@
 //!    ([`PutOptions::pool_wait_blocks`]) before submitting its own; transactions take the
 //!    nonce the pool expects next, so one still pending never makes a new one invalid. If
 //!    the stopped run's `store_file` lands after that wait, the new one fails with
-//!    `FileExists` (its fee is spent) and the put goes on with the earlier record, found in
-//!    a best block. A put can so be run again at once after it was stopped.
+//!    `FileExists` (only its transaction fee is spent: the pallet checks before it charges
+//!    the storage fee) and the put goes on with the earlier record, read in the block the
+//!    new one failed in (or the finalized chain). A put can so be run again at once after
+//!    it was stopped.
 //! 3. **Push** (second pass): encode again and send each segment's `n` shards to their
 //!    holders in parallel, at most two segments in memory; a holder that keeps failing is
 //!    given up on, as long as each group keeps `k` that took everything. The record's block
@@ -64,6 +66,9 @@ pub struct PutReport {
 	pub live_at: u32,
 	/// Whether an interrupted upload was resumed.
 	pub resumed: bool,
+	/// Whether this run watched the best chain for the interrupted run's `store_file`,
+	/// found pending in the node's pool ([`PutOptions::pool_wait_blocks`]).
+	pub waited_for_pool: bool,
 	/// Where the file's record came from: this run's `store_file`, or a resumed upload's,
 	/// found in the finalized chain or only in a best block.
 	pub recorded: Recorded,
@@ -95,7 +100,8 @@ pub enum Recorded {
 pub const POOL_WAIT_BLOCKS: u32 = 3;
 
 /// Blocks a put waits, from when it finds a resumed record that is already live in a best
-/// block, for that record to become final (ten minutes of six-second blocks).
+/// block, for that record to become final (ten minutes at the local network's six-second
+/// blocks).
 const FINALITY_WAIT_BLOCKS: u32 = 100;
 
 /// Blocks a record may be missing from the best chain (a short fork retracted its block;
@@ -113,9 +119,9 @@ pub struct PutOptions {
 	pub days: u32,
 	/// Blocks a resumed put watches the best chain for its interrupted run's `store_file`
 	/// still in the node's pool, before it submits its own ([`POOL_WAIT_BLOCKS`] by
-	/// default). With 0 it submits at once; if the earlier one then lands first, this
-	/// run's fails with `FileExists` (paying its fee) and the put goes on with the earlier
-	/// record.
+	/// default). If the earlier one lands after the wait (with 0: after this run looked
+	/// once), this run's fails with `FileExists`, paying its transaction fee, and the put
+	/// goes on with the earlier record.
 	pub pool_wait_blocks: u32,
 }
 
@@ -179,9 +185,12 @@ pub async fn put(
 	//    to the placement of the block that has the record, and if that block is not final
 	//    yet, step 3's check applies as to a new record.
 	progress.phase("recording on chain", 1);
-	let found =
-		if resumed { find_record(chain, &identity.signer, &file_id, options.pool_wait_blocks).await? } else { None };
-	let (recorded, mut expires_at, view, finality) = match found {
+	let search = if resumed {
+		find_record(chain, &identity.signer, &file_id, options.pool_wait_blocks).await?
+	} else {
+		Search::default()
+	};
+	let (recorded, mut expires_at, view, finality) = match search.found {
 		Some(found) => go_on_with(chain, file_id, found),
 		None => match chain
 			.store_file_in_block(&identity.signer, file_id, &record, options.days)
@@ -189,15 +198,22 @@ pub async fn put(
 		{
 			Ok(in_block) => (Recorded::Now, in_block.stored.expires_at, in_block.view, Some(in_block.finalized)),
 			// An earlier, interrupted run's `store_file` was still in the node's pool after
-			// `find_record` stopped watching for it, and got in first: its record is in a
-			// best block now (the one this run's failed in, or one before it).
-			Err(ClientError::Chain(text)) if resumed && text.contains("FileExists") => {
-				match find_record(chain, &identity.signer, &file_id, 0).await? {
+			// `find_record` stopped watching for it, and got in first: its record is in the
+			// block this run's failed in, if not final already.
+			Err(ClientError::FileExists { block, .. }) if resumed => {
+				let at = <[u8; 32]>::try_from(hex::decode(&block).unwrap_or_default())
+					.map(|hash| chain.at_hash(hash.into()))
+					.map_err(|_| ClientError::Chain(format!("the node named block {block}")))?;
+				let found = match chain.file(&file_id).await? {
+					Some(file) => Some((Recorded::Finalized, chain.clone(), file)),
+					None => at.file(&file_id).await?.map(|file| (Recorded::BestBlock, at, file)),
+				};
+				match found {
 					Some(found) => go_on_with(chain, file_id, found),
 					None => {
 						return Err(ClientError::Chain(format!(
-							"store_file failed ({text}) but no block has the file's record now (a reorg?); run `shoal \
-							 put` again: it resumes"
+							"store_file failed with FileExists in block 0x{block}, which has no record of the file; \
+							 run `shoal put` again: it resumes"
 						)))
 					},
 				}
@@ -265,6 +281,7 @@ pub async fn put(
 		seconds: started.elapsed().as_secs_f64(),
 		live_at,
 		resumed,
+		waited_for_pool: search.waited_for_pool,
 		recorded,
 		expires_at,
 		bytes_sent: sent,
@@ -383,25 +400,39 @@ async fn push_all(
 	Ok(pushed)
 }
 
+/// What [`find_record`] found.
+#[derive(Default)]
+struct Search {
+	/// The record, where it was found, and the chain to read its placement in.
+	found: Option<(Recorded, Chain, File)>,
+	/// Whether it watched the best chain for a `store_file` in the node's pool.
+	waited_for_pool: bool,
+}
+
 /// A resumed upload's record and the chain it was found in: the finalized chain
 /// ([`Recorded::Finalized`]), or only a best block ([`Recorded::BestBlock`]: the earlier
 /// run was stopped before that block became final). If the account has transactions in
 /// the node's pool that no best block holds (the earlier run's `store_file` may be one),
-/// the best chain is watched for up to `pool_wait_blocks` blocks (and twice as many block
-/// times) before a second `store_file` is submitted.
+/// the best chain is watched for up to `pool_wait_blocks` blocks (and [`pool_wait`]'s
+/// time) before a second `store_file` is submitted.
 async fn find_record(
 	chain: &Chain,
 	signer: &Keypair,
 	file_id: &FileId,
 	pool_wait_blocks: u32,
-) -> Result<Option<(Recorded, Chain, File)>, ClientError> {
+) -> Result<Search, ClientError> {
 	if let Some(file) = chain.file(file_id).await? {
-		return Ok(Some((Recorded::Finalized, chain.clone(), file)));
+		return Ok(Search { found: Some((Recorded::Finalized, chain.clone(), file)), waited_for_pool: false });
 	}
-	let pool_wait = chain.block_time().await?.saturating_mul(pool_wait_blocks.saturating_mul(2));
+	let limit = if pool_wait_blocks == 0 {
+		std::time::Duration::ZERO
+	} else {
+		pool_wait(chain.block_time().await?, pool_wait_blocks)
+	};
 	let started = Instant::now();
 	let mut until = None;
 	let mut hiccups = Hiccups::default();
+	let mut waited_for_pool = false;
 	loop {
 		// The pool first: once nothing is pending, a best block read after it holds
 		// whatever was.
@@ -412,17 +443,26 @@ async fn find_record(
 			Ok((best, number, file, pending))
 		};
 		match hiccups.take(step.await)? {
-			Some((best, _, Some(file), _)) => return Ok(Some((Recorded::BestBlock, best, file))),
+			Some((best, _, Some(file), _)) => {
+				return Ok(Search { found: Some((Recorded::BestBlock, best, file)), waited_for_pool });
+			},
 			Some((_, number, None, pending)) => {
 				let blocks_passed = number >= *until.get_or_insert(number.saturating_add(pool_wait_blocks));
-				if !pending || blocks_passed || started.elapsed() > pool_wait {
-					return Ok(None);
+				if !pending || blocks_passed || started.elapsed() > limit {
+					return Ok(Search { found: None, waited_for_pool });
 				}
+				waited_for_pool = true;
 			},
 			None => {},
 		}
 		tokio::time::sleep(std::time::Duration::from_millis(500)).await;
 	}
+}
+
+/// How long, at most, a resumed put watches for `blocks` blocks: twice as many of the
+/// chain's `block_time`, in case blocks stop coming.
+fn pool_wait(block_time: std::time::Duration, blocks: u32) -> std::time::Duration {
+	block_time.saturating_mul(blocks.saturating_mul(2))
 }
 
 /// The chain at the node's best block, its number, and `file_id` there.
@@ -537,5 +577,38 @@ async fn record_final(chain: Chain, file_id: FileId, deadline: Option<u32>) -> R
 			None => {},
 		}
 		tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+	}
+}
+
+#[cfg(test)]
+mod tests {
+	use std::time::Duration;
+
+	use super::*;
+
+	#[test]
+	fn the_pool_wait_is_twice_its_blocks_in_block_times() {
+		assert_eq!(pool_wait(Duration::from_millis(6_000), 3), Duration::from_secs(36));
+		assert_eq!(pool_wait(Duration::from_millis(500), 1), Duration::from_secs(1));
+		assert_eq!(pool_wait(Duration::from_secs(6), 0), Duration::ZERO);
+		// A huge --pool-wait-blocks saturates instead of overflowing.
+		assert_eq!(pool_wait(Duration::from_secs(1), u32::MAX), Duration::from_secs(u64::from(u32::MAX)));
+	}
+
+	#[test]
+	fn hiccups_tolerate_five_failures_in_a_row_and_fail_on_the_sixth() {
+		let failure = || Err::<u32, _>(ClientError::Chain("down".into()));
+		let mut hiccups = Hiccups::default();
+		for _ in 0..HICCUPS {
+			assert!(matches!(hiccups.take(failure()), Ok(None)));
+		}
+		assert!(hiccups.take(failure()).is_err());
+		// A success ends the run.
+		let mut hiccups = Hiccups::default();
+		for _ in 0..HICCUPS {
+			assert!(matches!(hiccups.take(failure()), Ok(None)));
+		}
+		assert!(matches!(hiccups.take(Ok(7)), Ok(Some(7))));
+		assert!(matches!(hiccups.take(failure()), Ok(None)));
 	}
 }

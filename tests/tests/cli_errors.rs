@@ -100,5 +100,8 @@ fn shoal_names_a_missing_node_a_malformed_url_and_refuses_plain_ws_to_another_ho
 	// TEST-NET-1: nothing answers there; the refusal comes before any connection.
 	shoal_fails(&["--node", "ws://192.0.2.1:9944", "nodes"], &["ws://192.0.2.1:9944", "wss://", "--insecure"]);
 	// A host and port without a scheme: named as not a URL, with the form to use.
-	shoal_fails(&["--node", "localhost:9944", "nodes"], &["localhost:9944 is not a URL", "ws://HOST:PORT"]);
+	shoal_fails(
+		&["--node", "localhost:9944", "nodes"],
+		&["localhost:9944 is not a ws:// or wss:// URL", "ws://HOST:PORT"],
+	);
 }
