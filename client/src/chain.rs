@@ -377,10 +377,7 @@ impl Chain {
 						.details()
 						.is_ok_and(|d| d.pallet.name() == "Storage" && d.variant.name == "FileExists") =>
 				{
-					ClientError::FileExists {
-						file_id: hex::encode(file_id),
-						block: hex::encode(in_block.block_hash().0),
-					}
+					ClientError::FileExists { file_id: hex::encode(file_id), block: in_block.block_hash().0 }
 				},
 				_ => ClientError::chain(error),
 			}
@@ -482,7 +479,7 @@ fn node_url(url: &str) -> Result<bool, ClientError> {
 	let bad = |reason: String| ClientError::BadNodeUrl { url: url.to_string(), reason };
 	let scheme = url.split_once("://").map(|(scheme, _)| scheme.to_ascii_lowercase());
 	if !matches!(scheme.as_deref(), Some("ws" | "wss")) {
-		return Err(bad("it must start with ws:// or wss://".into()));
+		return Err(bad("no ws:// or wss:// scheme".into()));
 	}
 	subxt::rpcs::utils::url_is_secure(url).map_err(|e| bad(e.to_string()))
 }
@@ -531,9 +528,9 @@ mod tests {
 		for url in ["localhost:9944", "ws://[::1"] {
 			assert!(matches!(Chain::connect_insecure(url).await.err(), Some(ClientError::BadNodeUrl { .. })), "{url}");
 		}
-		// The scheme in any case.
+		// The scheme in any case: tried, and refused by the closed port (not by the scheme).
 		match Chain::connect("WS://127.0.0.1:1").await.err() {
-			Some(ClientError::NoNode { .. }) => {},
+			Some(ClientError::NoNode { reason, .. }) => assert!(!reason.contains("scheme"), "{reason}"),
 			other => panic!("WS://: expected NoNode, got {other:?}"),
 		}
 	}

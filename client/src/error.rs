@@ -13,12 +13,12 @@ pub enum ClientError {
 		/// What failed.
 		reason: String,
 	},
-	/// `--node` is not a URL.
+	/// `--node` is not a WebSocket URL.
 	#[error("--node {url} is not a ws:// or wss:// URL ({reason}) — write it as ws://HOST:PORT on this machine or wss://HOST:PORT")]
 	BadNodeUrl {
 		/// What was given.
 		url: String,
-		/// Why it does not parse.
+		/// What is wrong with it.
 		reason: String,
 	},
 	/// A plain `ws://` URL to another host, without `--insecure`.
@@ -47,12 +47,12 @@ pub enum ClientError {
 	Chain(String),
 	/// `store_file` failed because the chain has a file of that id already: an interrupted
 	/// run of the same put recorded it (a new put's id is fresh).
-	#[error("file {file_id} is recorded already (store_file failed in block 0x{block}) — `shoal put` again resumes its upload")]
+	#[error("file {file_id} is recorded already (store_file failed in block 0x{}) — `shoal put` again resumes its upload", hex::encode(.block))]
 	FileExists {
 		/// The file id.
 		file_id: String,
-		/// The block the failed `store_file` is in, hex.
-		block: String,
+		/// The block the failed `store_file` is in.
+		block: [u8; 32],
 	},
 	/// The file is not on chain.
 	#[error("no file {file_id} on chain (removed, expired, or never stored) — `shoal ls` lists your files")]

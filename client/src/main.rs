@@ -47,7 +47,8 @@ enum Command {
 		/// store_file if it is still in the node's pool, before sending another (0: send at
 		/// once). If the earlier one lands after the wait, the second fails, its transaction
 		/// fee is spent, and the put goes on with the earlier record.
-		#[arg(long, value_name = "BLOCKS", default_value_t = put::POOL_WAIT_BLOCKS)]
+		#[arg(long, value_name = "BLOCKS", default_value_t = put::POOL_WAIT_BLOCKS,
+			value_parser = clap::value_parser!(u32).range(0..=100))]
 		pool_wait_blocks: u32,
 	},
 	/// Fetch FILE_ID into OUT.

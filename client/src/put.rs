@@ -66,8 +66,9 @@ pub struct PutReport {
 	pub live_at: u32,
 	/// Whether an interrupted upload was resumed.
 	pub resumed: bool,
-	/// Whether this run watched the best chain for the interrupted run's `store_file`,
-	/// found pending in the node's pool ([`PutOptions::pool_wait_blocks`]).
+	/// Whether this run watched the best chain while the account had transactions pending
+	/// in the node's pool (the interrupted run's `store_file` may be one;
+	/// [`PutOptions::pool_wait_blocks`]).
 	pub waited_for_pool: bool,
 	/// Where the file's record came from: this run's `store_file`, or a resumed upload's,
 	/// found in the finalized chain or only in a best block.
@@ -117,9 +118,9 @@ const HICCUPS: u32 = 5;
 pub struct PutOptions {
 	/// Days to store the file for.
 	pub days: u32,
-	/// Blocks a resumed put watches the best chain for its interrupted run's `store_file`
-	/// still in the node's pool, before it submits its own ([`POOL_WAIT_BLOCKS`] by
-	/// default). If the earlier one lands after the wait (with 0: after this run looked
+	/// Blocks a resumed put watches the best chain, while the account has transactions in
+	/// the node's pool (its interrupted run's `store_file` may be one), before it submits
+	/// its own ([`POOL_WAIT_BLOCKS`] by default; `shoal` takes at most 100). If the earlier one lands after the wait (with 0: after this run looked
 	/// once), this run's fails with `FileExists`, paying its transaction fee, and the put
 	/// goes on with the earlier record.
 	pub pool_wait_blocks: u32,
@@ -201,9 +202,7 @@ pub async fn put(
 			// `find_record` stopped watching for it, and got in first: its record is in the
 			// block this run's failed in, if not final already.
 			Err(ClientError::FileExists { block, .. }) if resumed => {
-				let at = <[u8; 32]>::try_from(hex::decode(&block).unwrap_or_default())
-					.map(|hash| chain.at_hash(hash.into()))
-					.map_err(|_| ClientError::Chain(format!("the node named block {block}")))?;
+				let at = chain.at_hash(block.into());
 				let found = match chain.file(&file_id).await? {
 					Some(file) => Some((Recorded::Finalized, chain.clone(), file)),
 					None => at.file(&file_id).await?.map(|file| (Recorded::BestBlock, at, file)),
@@ -212,8 +211,9 @@ pub async fn put(
 					Some(found) => go_on_with(chain, file_id, found),
 					None => {
 						return Err(ClientError::Chain(format!(
-							"store_file failed with FileExists in block 0x{block}, which has no record of the file; \
-							 run `shoal put` again: it resumes"
+							"store_file failed with FileExists in block 0x{}, which has no record of the file; run \
+							 `shoal put` again: it resumes",
+							hex::encode(block)
 						)))
 					},
 				}
