@@ -120,9 +120,10 @@ pub struct PutOptions {
 	pub days: u32,
 	/// Blocks a resumed put watches the best chain, while the account has transactions in
 	/// the node's pool (its interrupted run's `store_file` may be one), before it submits
-	/// its own ([`POOL_WAIT_BLOCKS`] by default; `shoal` takes at most 100). If the earlier one lands after the wait (with 0: after this run looked
-	/// once), this run's fails with `FileExists`, paying its transaction fee, and the put
-	/// goes on with the earlier record.
+	/// its own ([`POOL_WAIT_BLOCKS`] by default; `shoal` takes at most 100). If the earlier
+	/// one lands after the wait (with 0: after this run looked once), this run's fails with
+	/// `FileExists`, paying its transaction fee, and the put goes on with the earlier
+	/// record.
 	pub pool_wait_blocks: u32,
 }
 
@@ -405,7 +406,7 @@ async fn push_all(
 struct Search {
 	/// The record, where it was found, and the chain to read its placement in.
 	found: Option<(Recorded, Chain, File)>,
-	/// Whether it watched the best chain for a `store_file` in the node's pool.
+	/// Whether it watched the best chain while the account had transactions in the pool.
 	waited_for_pool: bool,
 }
 
