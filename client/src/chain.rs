@@ -372,10 +372,13 @@ impl Chain {
 		let events = in_block.wait_for_success().await.map_err(|error| {
 			use subxt::error::{DispatchError, TransactionEventsError};
 			match &error {
+				// Decoded into the generated outer error type: a rename in the pallet breaks
+				// this at compile time, once the metadata in the repository is regenerated.
 				TransactionEventsError::ExtrinsicFailed(DispatchError::Module(module))
-					if module
-						.details()
-						.is_ok_and(|d| d.pallet.name() == "Storage" && d.variant.name == "FileExists") =>
+					if matches!(
+						module.as_root_error::<runtime::Error>(),
+						Ok(runtime::Error::Storage(runtime::runtime_types::pallet_storage::pallet::Error::FileExists))
+					) =>
 				{
 					ClientError::FileExists { file_id: hex::encode(file_id), block: in_block.block_hash().0 }
 				},

@@ -21,7 +21,8 @@
 //! 3. **Push** (second pass): encode again and send each segment's `n` shards to their
 //!    holders in parallel, at most two segments in memory; a holder that keeps failing is
 //!    given up on, as long as each group keeps `k` that took everything. The record's block
-//!    becomes final meanwhile. **Reorgs** are handled explicitly: the placement in the
+//!    becomes final meanwhile; if finality stalls until the record's upload deadline, the
+//!    put stops with an error that says so instead of waiting for ever. **Reorgs** are handled explicitly: the placement in the
 //!    finalized block must be the one the shards went to; if a reorg moved the record to a
 //!    block that placed it elsewhere, the put stops with an error, and running it again
 //!    resumes (the journal) and pushes to the final placement.
@@ -198,15 +199,28 @@ pub async fn put(
 			.store_file_in_block(&identity.signer, file_id, &record, options.days)
 			.await
 		{
-			Ok(in_block) => (Recorded::Now, in_block.stored.expires_at, in_block.view, Some(in_block.finalized)),
+			Ok(in_block) => {
+				let finality =
+					subscription_or_watch(chain, file_id, in_block.finalized, in_block.stored.upload_deadline);
+				(Recorded::Now, in_block.stored.expires_at, in_block.view, Some(finality))
+			},
 			// An earlier, interrupted run's `store_file` was still in the node's pool after
 			// `find_record` stopped watching for it, and got in first: its record is in the
 			// block this run's failed in, if not final already.
 			Err(ClientError::FileExists { block, .. }) if resumed => {
 				let at = chain.at_hash(block.into());
-				let found = match chain.file(&file_id).await? {
-					Some(file) => Some((Recorded::Finalized, chain.clone(), file)),
-					None => at.file(&file_id).await?.map(|file| (Recorded::BestBlock, at, file)),
+				let mut hiccups = Hiccups::default();
+				let found = loop {
+					let read = async {
+						Ok(match chain.file(&file_id).await? {
+							Some(file) => Some((Recorded::Finalized, chain.clone(), file)),
+							None => at.file(&file_id).await?.map(|file| (Recorded::BestBlock, at.clone(), file)),
+						})
+					};
+					if let Some(found) = hiccups.take(read.await)? {
+						break found;
+					}
+					tokio::time::sleep(std::time::Duration::from_millis(500)).await;
 				};
 				match found {
 					Some(found) => go_on_with(chain, file_id, found),
@@ -479,6 +493,25 @@ fn upload_deadline(file: &File) -> Option<u32> {
 		FileStatus::Uploading { deadline } => Some(deadline),
 		FileStatus::Live => None,
 	}
+}
+
+/// A new record's finality, followed beside the push: its transaction's `subscription`
+/// says when its block is final, and [`record_final`] watches the chain meanwhile, which
+/// also ends the wait with an error if finality stalls past the record's upload `deadline`
+/// (the subscription alone would wait for ever) or a reorg drops the record. If the
+/// subscription fails (the node ends it), the watch decides.
+fn subscription_or_watch(chain: &Chain, file_id: FileId, subscription: Following, deadline: u32) -> Following {
+	let watch = record_final(chain.clone(), file_id, Some(deadline));
+	Following::spawn(async move {
+		tokio::pin!(watch);
+		tokio::select! {
+			followed = subscription => match followed {
+				Ok(()) => Ok(()),
+				Err(_) => watch.await,
+			},
+			watched = &mut watch => watched,
+		}
+	})
 }
 
 /// Counts failed chain reads in a row, up to [`HICCUPS`].
