@@ -92,11 +92,10 @@ pub struct StoredInBlock {
 	pub finalized: Following,
 }
 
-/// A wait for a record's finality running on its own task, beside a push: a new record's
-/// transaction subscription is read while the push takes its time, and a resumed record's
-/// wait counts its blocks, and sees a reorg drop it, from when it was found. Resolves to
-/// the wait's outcome (its failure during the push stands, and says to run the put
-/// again); dropped, it stops the wait (a put that fails early leaves nothing running).
+/// A wait running on its own task, beside a push: a `store_file` transaction's subscription
+/// until its block is final, or (in `put`) a watch of the chain for a record's finality.
+/// Resolves to the wait's outcome (a failure stands, and says what to do next); dropped, it
+/// stops the wait (a put that fails early leaves nothing running).
 pub struct Following(FollowingState);
 
 enum FollowingState {

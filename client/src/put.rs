@@ -21,13 +21,15 @@
 //! 3. **Push** (second pass): encode again and send each segment's `n` shards to their
 //!    holders in parallel, at most two segments in memory; a holder that keeps failing is
 //!    given up on, as long as each group keeps `k` that took everything. The record's block
-//!    becomes final meanwhile; if finality stalls until the record's upload deadline, the
-//!    put stops with an error that says so instead of waiting for ever. **Reorgs** are handled explicitly: the placement in the
-//!    finalized block must be the one the shards went to; if a reorg moved the record to a
-//!    block that placed it elsewhere, the put stops with an error, and running it again
-//!    resumes (the journal) and pushes to the final placement.
-//! 4. **Live**: wait until enough holders' confirmations are in the node's best block, then
-//!    forget the journal entry. The record itself is final by then and its placement
+//!    becomes final meanwhile; the put stops with an error that says so instead of waiting
+//!    for ever if finality stalls until the record's upload deadline (a resumed record that
+//!    is live already: for [`FINALITY_WAIT_BLOCKS`]), or if blocks stop coming for twice
+//!    the block times until then ([`FinalityWatch`]). **Reorgs** are handled explicitly:
+//!    the placement in the finalized block must be the one the shards went to; if a reorg
+//!    moved the record to a block that placed it elsewhere, the put stops with an error, and
+//!    running it again resumes (the journal) and pushes to the final placement.
+//! 4. **Live**: wait until enough holders' confirmations are in the node's best block
+//!    (bounded like step 3's wait by the upload deadline), then forget the journal entry. The record itself is final by then and its placement
 //!    checked (step 3), so the shards sit where the final chain wants them; the
 //!    confirmations become final a few blocks later (GRANDPA votes two blocks behind the
 //!    best; a confirmation in a block that a reorg retracts goes back to the nodes'
@@ -188,20 +190,26 @@ pub async fn put(
 	//    to the placement of the block that has the record, and if that block is not final
 	//    yet, step 3's check applies as to a new record.
 	progress.phase("recording on chain", 1);
+	let block_time = chain.block_time().await?;
 	let search = if resumed {
-		find_record(chain, &identity.signer, &file_id, options.pool_wait_blocks).await?
+		find_record(chain, &identity.signer, &file_id, options.pool_wait_blocks, block_time).await?
 	} else {
 		Search::default()
 	};
 	let (recorded, mut expires_at, view, finality) = match search.found {
-		Some(found) => go_on_with(chain, file_id, found),
+		Some(found) => go_on_with(chain, file_id, block_time, found),
 		None => match chain
 			.store_file_in_block(&identity.signer, file_id, &record, options.days)
 			.await
 		{
 			Ok(in_block) => {
-				let finality =
-					subscription_or_watch(chain, file_id, in_block.finalized, in_block.stored.upload_deadline);
+				let finality = subscription_or_watch(
+					chain,
+					file_id,
+					in_block.finalized,
+					in_block.stored.upload_deadline,
+					block_time,
+				);
 				(Recorded::Now, in_block.stored.expires_at, in_block.view, Some(finality))
 			},
 			// An earlier, interrupted run's `store_file` was still in the node's pool after
@@ -223,7 +231,7 @@ pub async fn put(
 					tokio::time::sleep(std::time::Duration::from_millis(500)).await;
 				};
 				match found {
-					Some(found) => go_on_with(chain, file_id, found),
+					Some(found) => go_on_with(chain, file_id, block_time, found),
 					None => {
 						return Err(ClientError::Chain(format!(
 							"store_file failed with FileExists in block 0x{}, which has no record of the file; run \
@@ -287,7 +295,7 @@ pub async fn put(
 
 	// 4. Live.
 	progress.phase("waiting for confirmations", 1);
-	let live_at = wait_live(chain, &file_id).await?;
+	let live_at = wait_live(chain, &file_id, block_time).await?;
 	progress.advance(1);
 	journal::remove(&source)?;
 	Ok(PutReport {
@@ -314,14 +322,19 @@ pub async fn put(
 fn go_on_with(
 	chain: &Chain,
 	file_id: FileId,
+	block_time: std::time::Duration,
 	(recorded, view, file): (Recorded, Chain, File),
 ) -> (Recorded, u32, Chain, Option<Following>) {
 	let finality = match recorded {
 		Recorded::Finalized => None,
 		// `find_record` gives no `Now`; following a record that is final costs one read.
-		Recorded::BestBlock | Recorded::Now => {
-			Some(Following::spawn(record_final(chain.clone(), file_id, upload_deadline(&file))))
-		},
+		Recorded::BestBlock | Recorded::Now => Some(Following::spawn(record_final(
+			chain.clone(),
+			file_id,
+			upload_deadline(&file),
+			block_time,
+			Watch::Everything,
+		))),
 	};
 	(recorded, file.expires_at, view, finality)
 }
@@ -428,22 +441,20 @@ struct Search {
 /// ([`Recorded::Finalized`]), or only a best block ([`Recorded::BestBlock`]: the earlier
 /// run was stopped before that block became final). If the account has transactions in
 /// the node's pool that no best block holds (the earlier run's `store_file` may be one),
-/// the best chain is watched for up to `pool_wait_blocks` blocks (and [`pool_wait`]'s
+/// the best chain is watched for up to `pool_wait_blocks` blocks (and [`wall_bound`]'s
 /// time) before a second `store_file` is submitted.
 async fn find_record(
 	chain: &Chain,
 	signer: &Keypair,
 	file_id: &FileId,
 	pool_wait_blocks: u32,
+	block_time: std::time::Duration,
 ) -> Result<Search, ClientError> {
 	if let Some(file) = chain.file(file_id).await? {
 		return Ok(Search { found: Some((Recorded::Finalized, chain.clone(), file)), waited_for_pool: false });
 	}
-	let limit = if pool_wait_blocks == 0 {
-		std::time::Duration::ZERO
-	} else {
-		pool_wait(chain.block_time().await?, pool_wait_blocks)
-	};
+	let limit =
+		if pool_wait_blocks == 0 { std::time::Duration::ZERO } else { wall_bound(block_time, pool_wait_blocks) };
 	let started = Instant::now();
 	let mut until = None;
 	let mut hiccups = Hiccups::default();
@@ -474,9 +485,9 @@ async fn find_record(
 	}
 }
 
-/// How long, at most, a resumed put watches for `blocks` blocks: twice as many of the
-/// chain's `block_time`, in case blocks stop coming.
-fn pool_wait(block_time: std::time::Duration, blocks: u32) -> std::time::Duration {
+/// How long, at most, a wait for `blocks` blocks lasts on the wall clock, in case blocks
+/// stop coming: twice as many of the chain's `block_time`.
+fn wall_bound(block_time: std::time::Duration, blocks: u32) -> std::time::Duration {
 	block_time.saturating_mul(blocks.saturating_mul(2))
 }
 
@@ -496,20 +507,28 @@ fn upload_deadline(file: &File) -> Option<u32> {
 }
 
 /// A new record's finality, followed beside the push: its transaction's `subscription`
-/// says when its block is final, and [`record_final`] watches the chain meanwhile, which
-/// also ends the wait with an error if finality stalls past the record's upload `deadline`
-/// (the subscription alone would wait for ever) or a reorg drops the record. If the
-/// subscription fails (the node ends it), the watch decides.
-fn subscription_or_watch(chain: &Chain, file_id: FileId, subscription: Following, deadline: u32) -> Following {
-	let watch = record_final(chain.clone(), file_id, Some(deadline));
+/// says when its block is final (following the transaction into a later block if a reorg
+/// retracts it), and a [`Watch::StallsOnly`] watch ends the wait with an error if the
+/// upload `deadline` passes, finality stalls, or blocks stop (the subscription alone would
+/// wait for ever). If the node ends the subscription, a [`Watch::Everything`] watch decides,
+/// and its error (which says where the record stands now) is the one reported.
+fn subscription_or_watch(
+	chain: &Chain,
+	file_id: FileId,
+	subscription: Following,
+	deadline: u32,
+	block_time: std::time::Duration,
+) -> Following {
+	let chain = chain.clone();
 	Following::spawn(async move {
-		tokio::pin!(watch);
+		let stalls = record_final(chain.clone(), file_id, Some(deadline), block_time, Watch::StallsOnly);
+		tokio::pin!(stalls);
 		tokio::select! {
 			followed = subscription => match followed {
 				Ok(()) => Ok(()),
-				Err(_) => watch.await,
+				Err(_) => record_final(chain, file_id, Some(deadline), block_time, Watch::Everything).await,
 			},
-			watched = &mut watch => watched,
+			stalled = &mut stalls => stalled,
 		}
 	})
 }
@@ -538,17 +557,20 @@ impl Hiccups {
 
 /// Wait until `file_id` is live in the node's best block (its holders' confirmations are in
 /// a block; finality follows them a few blocks later) and return that block's number, or
-/// fail once the file is gone (the chain removes a file not live by its upload deadline).
-/// Asks for the best block twice a second.
-pub async fn wait_live(chain: &Chain, file_id: &FileId) -> Result<u32, ClientError> {
+/// fail once the file is gone (the chain removes a file not live by its upload deadline),
+/// or once twice the block times until the deadline pass on the wall clock (blocks stopped
+/// coming). Asks for the best block twice a second.
+pub async fn wait_live(chain: &Chain, file_id: &FileId, block_time: std::time::Duration) -> Result<u32, ClientError> {
+	let started = Instant::now();
 	let mut hiccups = Hiccups::default();
+	let mut wall = None;
+	let id = hex::encode(file_id);
 	loop {
 		let read = hiccups.take(best_file(chain, file_id).await).map_err(|error| match error {
 			// Only a chain error gets the context; others keep their own hint.
 			ClientError::Chain(text) => ClientError::Chain(format!(
-				"{text} — every shard was pushed; `shoal status {}` tells whether the file went live, and `shoal put` \
-				 again resumes",
-				hex::encode(file_id)
+				"{text} — every shard was pushed; `shoal status {id}` tells whether the file went live, and `shoal \
+				 put` again resumes"
 			)),
 			other => other,
 		})?;
@@ -556,59 +578,198 @@ pub async fn wait_live(chain: &Chain, file_id: &FileId) -> Result<u32, ClientErr
 			Some((_, number, Some(file))) => match file.status {
 				FileStatus::Live => return Ok(number),
 				FileStatus::Uploading { deadline } if number > deadline => {
-					return Err(ClientError::NotLive { file_id: hex::encode(file_id), deadline });
+					return Err(ClientError::NotLive { file_id: id, deadline });
 				},
-				FileStatus::Uploading { .. } => {},
+				FileStatus::Uploading { deadline } => {
+					let blocks_left = deadline.saturating_sub(number).saturating_add(1);
+					let bound = *wall.get_or_insert(started.elapsed() + wall_bound(block_time, blocks_left));
+					if started.elapsed() > bound {
+						return Err(ClientError::Chain(format!(
+							"file {id} is not live after {} s and the node's best block is still {number} (are \
+							 blocks being produced?); every shard was pushed: `shoal status {id}` tells whether \
+							 it went live, and `shoal put` again resumes",
+							started.elapsed().as_secs()
+						)));
+					}
+				},
 			},
 			// The record is final (the put checked), so a best block without it means the
 			// chain removed it.
-			Some((_, _, None)) => return Err(ClientError::NotFound { file_id: hex::encode(file_id) }),
+			Some((_, _, None)) => return Err(ClientError::NotFound { file_id: id }),
 			None => {},
 		}
 		tokio::time::sleep(std::time::Duration::from_millis(500)).await;
 	}
 }
 
-/// Resolves once the finalized chain has `file_id`'s record, which a best block had. Fails
-/// if the best chain lacks it for [`REORG_BLOCKS`] blocks (a reorg dropped it for good), or
-/// if it is not final once the best block passes the upload `deadline` (a file already live
-/// has none: [`FINALITY_WAIT_BLOCKS`] after the put found it), which means finality stalled.
-async fn record_final(chain: Chain, file_id: FileId, deadline: Option<u32>) -> Result<(), ClientError> {
+/// How much of what a [`record_final`] watch sees ends it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Watch {
+	/// Everything: a reorg dropping the record, and chain reads failing
+	/// [`HICCUPS`] + 1 times in a row, end it too. For a record no transaction
+	/// subscription follows.
+	Everything,
+	/// Only the record's finality, the upload deadline, finality stalling and blocks
+	/// stopping: beside a transaction subscription, which follows the transaction into a
+	/// later block after a reorg and must not be cut short by a watch's read failures.
+	StallsOnly,
+}
+
+/// One look at the chain for a record's finality.
+#[derive(Clone, Copy, Debug)]
+enum Seen {
+	/// The finalized chain has the record.
+	Final,
+	/// The node's best block, by number, and whether it has the record.
+	Best(u32, bool),
+	/// The chain could not be read (tolerated in [`Watch::StallsOnly`]).
+	Unread,
+}
+
+/// What a [`FinalityWatch`] makes of a look.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Verdict {
+	/// The record is final.
+	Final,
+	/// Look again.
+	Wait,
+	/// The best chain lacked the record for [`REORG_BLOCKS`] blocks.
+	Dropped,
+	/// The best chain lacks the record at or after its upload deadline: the chain removed it.
+	TimedOut {
+		/// The upload deadline.
+		deadline: u32,
+	},
+	/// The best block passed the limit with the record still not final.
+	Stalled {
+		/// The best block.
+		at: u32,
+	},
+	/// The wall-clock bound passed: blocks stopped coming, or the chain could not be read.
+	Silent {
+		/// The last best block seen, if any.
+		best: Option<u32>,
+	},
+}
+
+/// The rules of a wait for a record's finality, apart from the chain reads: the record must
+/// be final once the best block passes the upload deadline (a record already live has none:
+/// [`FINALITY_WAIT_BLOCKS`] after the first look), and before twice the block times until
+/// then pass on the wall clock, in case blocks stop coming.
+struct FinalityWatch {
+	deadline: Option<u32>,
+	watch: Watch,
+	block_time: std::time::Duration,
+	/// The best block the record must be final by, set at the first look that reads it.
+	limit: Option<u32>,
+	/// The wall-clock bound from the start of the wait, set with `limit`.
+	wall: Option<std::time::Duration>,
+	/// The best block since which the best chain lacks the record.
+	missing_since: Option<u32>,
+	/// The last best block seen.
+	best: Option<u32>,
+}
+
+impl FinalityWatch {
+	fn new(deadline: Option<u32>, block_time: std::time::Duration, watch: Watch) -> FinalityWatch {
+		FinalityWatch { deadline, watch, block_time, limit: None, wall: None, missing_since: None, best: None }
+	}
+
+	/// What a look `elapsed` after the start of the wait means.
+	fn see(&mut self, seen: Seen, elapsed: std::time::Duration) -> Verdict {
+		let verdict = match seen {
+			Seen::Final => return Verdict::Final,
+			Seen::Unread => Verdict::Wait,
+			Seen::Best(number, present) => {
+				self.best = Some(number);
+				let limit = *self
+					.limit
+					.get_or_insert(self.deadline.unwrap_or_else(|| number.saturating_add(FINALITY_WAIT_BLOCKS)));
+				let blocks_left = limit.saturating_sub(number).saturating_add(1);
+				self.wall
+					.get_or_insert(elapsed.saturating_add(wall_bound(self.block_time, blocks_left)));
+				match (present, self.deadline) {
+					// The chain removes a file not live by its deadline in that block.
+					(false, Some(deadline)) if number >= deadline => Verdict::TimedOut { deadline },
+					(false, _) => {
+						let since = *self.missing_since.get_or_insert(number);
+						if self.watch == Watch::Everything && number >= since.saturating_add(REORG_BLOCKS) {
+							Verdict::Dropped
+						} else {
+							Verdict::Wait
+						}
+					},
+					(true, _) => {
+						self.missing_since = None;
+						if number > limit {
+							Verdict::Stalled { at: number }
+						} else {
+							Verdict::Wait
+						}
+					},
+				}
+			},
+		};
+		// Until a look reads the best block, the bound is that of a live record's wait.
+		let wall = self.wall.unwrap_or_else(|| wall_bound(self.block_time, FINALITY_WAIT_BLOCKS));
+		if verdict == Verdict::Wait && elapsed > wall {
+			return Verdict::Silent { best: self.best };
+		}
+		verdict
+	}
+}
+
+/// Resolves once the finalized chain has `file_id`'s record, which a best block had; fails
+/// as a [`FinalityWatch`] rules (with `watch`) and says what to do next. Looks once a
+/// second.
+async fn record_final(
+	chain: Chain,
+	file_id: FileId,
+	deadline: Option<u32>,
+	block_time: std::time::Duration,
+	watch: Watch,
+) -> Result<(), ClientError> {
+	let started = Instant::now();
+	let mut rules = FinalityWatch::new(deadline, block_time, watch);
 	let mut hiccups = Hiccups::default();
-	let mut missing_since = None;
-	let mut limit = deadline;
+	let id = hex::encode(file_id);
 	loop {
-		let step = async {
+		let look = async {
 			if chain.file(&file_id).await?.is_some() {
-				return Ok(None);
+				return Ok(Seen::Final);
 			}
 			best_file(&chain, &file_id)
 				.await
-				.map(|(_, number, file)| Some((number, file.is_some())))
+				.map(|(_, number, file)| Seen::Best(number, file.is_some()))
 		};
-		match hiccups.take(step.await)? {
-			Some(None) => return Ok(()),
-			Some(Some((number, false))) => {
-				let since = *missing_since.get_or_insert(number);
-				if number >= since + REORG_BLOCKS {
-					return Err(ClientError::Chain(
-						"a reorg dropped the file's record before it became final; run `shoal put` again: it \
-						 resumes"
-							.into(),
-					));
-				}
+		let seen = match watch {
+			Watch::Everything => hiccups.take(look.await)?.unwrap_or(Seen::Unread),
+			Watch::StallsOnly => look.await.unwrap_or(Seen::Unread),
+		};
+		match rules.see(seen, started.elapsed()) {
+			Verdict::Final => return Ok(()),
+			Verdict::Wait => {},
+			Verdict::Dropped => {
+				return Err(ClientError::Chain(
+					"a reorg dropped the file's record before it became final; run `shoal put` again: it resumes"
+						.into(),
+				))
 			},
-			Some(Some((number, true))) => {
-				if number > *limit.get_or_insert(number + FINALITY_WAIT_BLOCKS) {
-					return Err(ClientError::Chain(format!(
-						"the file's record is still not final at block {number} (is finality stalled?); `shoal \
-						 status {}` tells where it stands, and `shoal put` again resumes",
-						hex::encode(file_id)
-					)));
-				}
-				missing_since = None;
+			Verdict::TimedOut { deadline } => return Err(ClientError::NotLive { file_id: id, deadline }),
+			Verdict::Stalled { at } => {
+				return Err(ClientError::Chain(format!(
+					"the file's record is still not final at block {at} (is finality stalled?); `shoal status {id}` \
+					 tells where it stands, and `shoal put` again resumes"
+				)))
 			},
-			None => {},
+			Verdict::Silent { best } => {
+				let best = best.map_or_else(|| "could not be read".to_string(), |n| format!("was last seen at {n}"));
+				return Err(ClientError::Chain(format!(
+					"the file's record is not final after {} s and the node's best block {best} (are blocks being \
+					 produced?); `shoal status {id}` tells where it stands, and `shoal put` again resumes",
+					started.elapsed().as_secs()
+				)));
+			},
 		}
 		tokio::time::sleep(std::time::Duration::from_secs(1)).await;
 	}
@@ -621,12 +782,81 @@ mod tests {
 	use super::*;
 
 	#[test]
-	fn the_pool_wait_is_twice_its_blocks_in_block_times() {
-		assert_eq!(pool_wait(Duration::from_millis(6_000), 3), Duration::from_secs(36));
-		assert_eq!(pool_wait(Duration::from_millis(500), 1), Duration::from_secs(1));
-		assert_eq!(pool_wait(Duration::from_secs(6), 0), Duration::ZERO);
+	fn a_wall_bound_is_twice_its_blocks_in_block_times() {
+		assert_eq!(wall_bound(Duration::from_millis(6_000), 3), Duration::from_secs(36));
+		assert_eq!(wall_bound(Duration::from_millis(500), 1), Duration::from_secs(1));
+		assert_eq!(wall_bound(Duration::from_secs(6), 0), Duration::ZERO);
 		// A huge --pool-wait-blocks saturates instead of overflowing.
-		assert_eq!(pool_wait(Duration::from_secs(1), u32::MAX), Duration::from_secs(u64::from(u32::MAX)));
+		assert_eq!(wall_bound(Duration::from_secs(1), u32::MAX), Duration::from_secs(u64::from(u32::MAX)));
+	}
+
+	const SIX: Duration = Duration::from_secs(6);
+
+	#[test]
+	fn a_record_must_be_final_by_its_upload_deadline() {
+		let mut watch = FinalityWatch::new(Some(20), SIX, Watch::StallsOnly);
+		for number in 10..=20 {
+			assert_eq!(watch.see(Seen::Best(number, true), Duration::ZERO), Verdict::Wait, "block {number}");
+		}
+		assert_eq!(watch.see(Seen::Best(21, true), Duration::ZERO), Verdict::Stalled { at: 21 });
+		let mut watch = FinalityWatch::new(Some(20), SIX, Watch::StallsOnly);
+		assert_eq!(watch.see(Seen::Best(12, true), Duration::ZERO), Verdict::Wait);
+		assert_eq!(watch.see(Seen::Final, Duration::from_secs(30)), Verdict::Final);
+	}
+
+	#[test]
+	fn a_record_gone_at_its_deadline_timed_out_in_either_watch() {
+		for mode in [Watch::Everything, Watch::StallsOnly] {
+			let mut watch = FinalityWatch::new(Some(20), SIX, mode);
+			assert_eq!(watch.see(Seen::Best(19, true), Duration::ZERO), Verdict::Wait);
+			assert_eq!(watch.see(Seen::Best(20, false), Duration::ZERO), Verdict::TimedOut { deadline: 20 });
+		}
+	}
+
+	#[test]
+	fn only_the_full_watch_gives_up_on_a_record_a_reorg_dropped() {
+		let mut everything = FinalityWatch::new(Some(100), SIX, Watch::Everything);
+		let mut stalls_only = FinalityWatch::new(Some(100), SIX, Watch::StallsOnly);
+		for watch in [&mut everything, &mut stalls_only] {
+			assert_eq!(watch.see(Seen::Best(10, true), Duration::ZERO), Verdict::Wait);
+			// Missing for two blocks, then back: the count starts again.
+			assert_eq!(watch.see(Seen::Best(11, false), Duration::ZERO), Verdict::Wait);
+			assert_eq!(watch.see(Seen::Best(13, false), Duration::ZERO), Verdict::Wait);
+			assert_eq!(watch.see(Seen::Best(14, true), Duration::ZERO), Verdict::Wait);
+			assert_eq!(watch.see(Seen::Best(15, false), Duration::ZERO), Verdict::Wait);
+			assert_eq!(watch.see(Seen::Best(17, false), Duration::ZERO), Verdict::Wait);
+		}
+		assert_eq!(everything.see(Seen::Best(18, false), Duration::ZERO), Verdict::Dropped);
+		// Beside a subscription, which follows the transaction into a later block.
+		assert_eq!(stalls_only.see(Seen::Best(18, false), Duration::ZERO), Verdict::Wait);
+	}
+
+	#[test]
+	fn a_live_record_gets_a_hundred_blocks_from_the_first_look() {
+		let mut watch = FinalityWatch::new(None, SIX, Watch::Everything);
+		assert_eq!(watch.see(Seen::Best(50, true), Duration::ZERO), Verdict::Wait);
+		assert_eq!(watch.see(Seen::Best(50 + FINALITY_WAIT_BLOCKS, true), Duration::ZERO), Verdict::Wait);
+		let at = 51 + FINALITY_WAIT_BLOCKS;
+		assert_eq!(watch.see(Seen::Best(at, true), Duration::ZERO), Verdict::Stalled { at });
+	}
+
+	#[test]
+	fn a_watch_ends_on_the_wall_clock_when_blocks_stop() {
+		// Best block 10, deadline 20: eleven blocks to go, so 132 s at six-second blocks.
+		let mut watch = FinalityWatch::new(Some(20), SIX, Watch::StallsOnly);
+		let start = Duration::from_secs(1);
+		assert_eq!(watch.see(Seen::Best(10, true), start), Verdict::Wait);
+		assert_eq!(watch.see(Seen::Best(10, true), start + Duration::from_secs(132)), Verdict::Wait);
+		assert_eq!(watch.see(Seen::Unread, start + Duration::from_secs(132)), Verdict::Wait);
+		assert_eq!(
+			watch.see(Seen::Best(10, true), start + Duration::from_secs(133)),
+			Verdict::Silent { best: Some(10) }
+		);
+		// A chain that is never read: the bound of a live record's wait.
+		let mut watch = FinalityWatch::new(Some(20), SIX, Watch::StallsOnly);
+		let bound = wall_bound(SIX, FINALITY_WAIT_BLOCKS);
+		assert_eq!(watch.see(Seen::Unread, bound), Verdict::Wait);
+		assert_eq!(watch.see(Seen::Unread, bound + Duration::from_secs(1)), Verdict::Silent { best: None });
 	}
 
 	#[test]
