@@ -4,7 +4,9 @@
 # until live (seconds and block times), get's time to first byte, bytes fetched per byte
 # returned, and the client's peak memory (with a 1 GiB put beside the 256 MiB one, to show
 # it does not grow with the file); in the same run, the overlay transport's
-# ceilings (overlay/benches/transport.rs). Writes one table into BENCHMARKS.md.
+# ceilings (overlay/benches/transport.rs) and the codec pipeline alone as the client runs
+# it, on the same code (codec/benches/compare.rs --pipeline). Writes one table into
+# BENCHMARKS.md.
 #
 # The network runs in a temporary directory and is stopped at the end; nothing of an
 # existing local network is touched (stop yours first: the ports are the same).
@@ -70,6 +72,9 @@ rm "$work/huge"
 "$ROOT/scripts/local-network.sh" stop
 log "transport ceilings (network stopped)"
 cargo bench --locked --manifest-path "$ROOT/Cargo.toml" -p shoal-overlay --bench transport | tee "$work/transport.md"
+log "codec pipeline alone (network stopped)"
+cargo bench --locked --manifest-path "$ROOT/Cargo.toml" -p shoal-codec --features bench-baselines --bench compare \
+	-- --pipeline 2 6 256 | tee "$work/codec.md"
 
 python3 - "$work" >"$work/table.md" <<'PY'
 import json, re, sys
@@ -80,14 +85,19 @@ small, big_put, big_get, huge_put = load("small-put"), load("big-put"), load("bi
 gib = lambda b, s: b / (1 << 30) / s
 transport = open(f"{work}/transport.md").read()
 ceiling = float(re.search(r"\*\*ceiling: the slower of the two\*\* \| ([0-9.]+)", transport).group(1))
+codec = open(f"{work}/codec.md").read()
+codec_put = float(re.search(r"\| codec put: [^|]* \| ([0-9.]+)", codec).group(1))
+codec_get = float(re.search(r"\| codec get: [^|]* \| ([0-9.]+)", codec).group(1))
 block = 6.0
 put_rate = gib(big_put["size"], big_put["seconds"])
 get_rate = gib(big_get["bytes_returned"], big_get["seconds"])
 print("| what | value | against |")
 print("|---|---:|---:|")
-print(f"| put 256 MiB, until live | {put_rate:.3f} GiB/s ({big_put['seconds']:.1f} s) | {put_rate / ceiling:.2f}× transport ceiling |")
-print(f"| get 256 MiB, to the renamed output | {get_rate:.3f} GiB/s ({big_get['seconds']:.1f} s) | {get_rate / ceiling:.2f}× transport ceiling |")
+print(f"| put 256 MiB, until live | {put_rate:.3f} GiB/s ({big_put['seconds']:.1f} s) | {put_rate / ceiling:.2f}× transport ceiling, {put_rate / codec_put:.2f}× codec |")
+print(f"| get 256 MiB, to the renamed output | {get_rate:.3f} GiB/s ({big_get['seconds']:.1f} s) | {get_rate / ceiling:.2f}× transport ceiling, {get_rate / codec_get:.2f}× codec |")
 print(f"| transport ceiling (slower of TCP copy and cipher, same run) | {ceiling:.2f} GiB/s | |")
+print(f"| codec pipeline alone, put: commit + encode, 2 threads (same run) | {codec_put:.2f} GiB/s | |")
+print(f"| codec pipeline alone, get: decode, 1 thread (same run) | {codec_get:.2f} GiB/s | |")
 print(f"| bytes fetched per byte returned (get) | {big_get['bytes_fetched'] / big_get['bytes_returned']:.3f} | aim ≤ 1.5 |")
 print(f"| shard bytes sent per byte stored (put) | {big_put['bytes_sent'] / big_put['size']:.3f} | n/k = 3 |")
 final = float(open(f"{work}/small-final.seconds").read())
