@@ -4,8 +4,8 @@
 //! (`main.rs`) that parses arguments and prints:
 //!
 //! - **prepare** (no network): [`identity`] turns one BIP39 mnemonic into the account that
-//!   signs transactions and the master key of every file key; the codec (`shoal-codec`)
-//!   encrypts, codes and commits.
+//!   signs transactions and the master key of every file key; [`put::prepare`] has the
+//!   codec (`shoal-codec`) encrypt, code and commit a file, and journals the upload.
 //! - **submit** ([`chain`]): subxt with static code generated from
 //!   `client/metadata/shoal.scale` (checked in; `tests/tests/client_metadata.rs` fails when it
 //!   no longer matches the runtime, and subxt validates it against the node it talks to).

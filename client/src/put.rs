@@ -1,7 +1,8 @@
 //! `shoal put`: store a file.
 //!
-//! 1. **Commit** (first pass over the file): encrypt, code and hash every segment, keeping
-//!    only segment roots, to learn the file root that `store_file` records. A new upload
+//! 1. **Commit** ([`prepare`], no network; first pass over the file): encrypt, code and
+//!    hash every segment, keeping only segment roots, to learn the file root that
+//!    `store_file` records. A new upload
 //!    draws its salt and a random file index; an upload found in the [`journal`] resumes
 //!    with its recorded salt and index, and refuses if the file no longer has the recorded
 //!    root.
@@ -136,21 +137,36 @@ impl Default for PutOptions {
 	}
 }
 
-/// Store the file at `source`.
-pub async fn put(
-	chain: &Chain,
+/// A file committed for upload ([`prepare`]).
+pub struct Prepared {
+	/// The source file, canonical.
+	pub source: std::path::PathBuf,
+	/// Plaintext bytes.
+	pub size: u64,
+	/// The encoder that codes the file again for the push, with the same salt and key.
+	pub encoder: FileEncoder,
+	/// The file id and the record `store_file` records.
+	pub commitment: shoal_codec::Commitment,
+	/// Whether an upload found in the [`journal`] was resumed.
+	pub resumed: bool,
+}
+
+/// *Prepare* (step 1, no network): encrypt, code and hash the file at `source` to learn
+/// its file id and record. A new upload draws a random file index (its key and salt derive
+/// from `identity` and it) and is coded with `params` (the chain's layout); it is written
+/// to the [`journal`] (with `days`) before anything goes on chain. An upload found in the
+/// journal resumes with its recorded index, salt and code (`params` is then not used),
+/// and is refused if the file no longer has the recorded root.
+pub fn prepare(
 	identity: &Identity,
 	source: &Path,
-	options: &PutOptions,
+	params: CodingParams,
+	days: u32,
 	progress: &dyn Progress,
-) -> Result<PutReport, ClientError> {
-	let started = Instant::now();
+) -> Result<Prepared, ClientError> {
 	let source = source.canonicalize().map_err(ClientError::io(source.display()))?;
 	let size = std::fs::metadata(&source).map_err(ClientError::io(source.display()))?.len();
 	let owner = identity.account();
-	let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2).min(4);
-
-	// 1. Commit: new, or resumed from the journal.
 	let entry = journal::load(&source)?;
 	let resumed = entry.is_some();
 	let encoder = match &entry {
@@ -160,8 +176,6 @@ pub async fn put(
 			FileEncoder::resume(&record, &key, &owner)?
 		},
 		None => {
-			let (k, n, _) = chain.layout().await?;
-			let params = CodingParams { data_shards: k, total_shards: n, ..CodingParams::default() };
 			let index = rand::thread_rng().gen_range(0..1u32 << 31);
 			let key = identity.master.file_key(index)?;
 			FileEncoder::new(params, &key, index, &owner, size)?
@@ -171,7 +185,7 @@ pub async fn put(
 	let commitment = {
 		let reader = open(&source)?;
 		let reader = CountingReader { inner: reader, progress };
-		encoder.commit(reader, threads).map_err(|error| match error {
+		encoder.commit(reader, encoding_threads()).map_err(|error| match error {
 			shoal_codec::CodecError::FileChanged { .. } => ClientError::Usage(format!(
 				"{} changed since its upload was interrupted; delete {} to store it as a new file",
 				source.display(),
@@ -180,11 +194,35 @@ pub async fn put(
 			other => other.into(),
 		})?
 	};
+	if !resumed {
+		let entry = journal::Entry::new(&source, &commitment.file_id(), commitment.record(), days);
+		journal::save(&source, &entry)?;
+	}
+	Ok(Prepared { source, size, encoder, commitment, resumed })
+}
+
+/// Threads the codec's passes run on: the machine's, at most four.
+fn encoding_threads() -> usize {
+	std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2).min(4)
+}
+
+/// Store the file at `source`.
+pub async fn put(
+	chain: &Chain,
+	identity: &Identity,
+	source: &Path,
+	options: &PutOptions,
+	progress: &dyn Progress,
+) -> Result<PutReport, ClientError> {
+	let started = Instant::now();
+	// 1. Commit, with the chain's code for a new upload.
+	let (k, n, _) = chain.layout().await?;
+	let params = CodingParams { data_shards: k, total_shards: n, ..CodingParams::default() };
+	let Prepared { source, size, encoder, commitment, resumed } =
+		prepare(identity, source, params, options.days, progress)?;
+	let threads = encoding_threads();
 	let file_id = commitment.file_id();
 	let record = commitment.record().clone();
-	if !resumed {
-		journal::save(&source, &journal::Entry::new(&source, &file_id, &record, options.days))?;
-	}
 
 	// 2. Record, unless a resumed upload got that far ([`find_record`]): then the push goes
 	//    to the placement of the block that has the record, and if that block is not final
@@ -788,6 +826,41 @@ mod tests {
 		assert_eq!(wall_bound(Duration::from_secs(6), 0), Duration::ZERO);
 		// A huge --pool-wait-blocks saturates instead of overflowing.
 		assert_eq!(wall_bound(Duration::from_secs(1), u32::MAX), Duration::from_secs(u64::from(u32::MAX)));
+	}
+
+	#[test]
+	fn prepare_journals_a_new_upload_resumes_it_and_refuses_a_changed_file() {
+		// The only test of this crate that touches the journal, so the variable is its own.
+		let dir = tempfile::tempdir().unwrap();
+		std::env::set_var("SHOAL_JOURNAL", dir.path().join("journal"));
+		let identity = Identity::from_phrase(
+			"abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about",
+		)
+		.unwrap();
+		let source = dir.path().join("file.bin");
+		std::fs::write(&source, vec![7u8; 300_000]).unwrap();
+		let params = CodingParams { data_shards: 2, total_shards: 6, ..CodingParams::default() };
+		let first = prepare(&identity, &source, params, 30, &crate::Quiet).unwrap();
+		assert!(!first.resumed);
+		assert_eq!(first.size, 300_000);
+		assert_eq!(first.commitment.record().params, params);
+		// Again: the journal's upload, same file id and record, whatever the code asked now.
+		let other = CodingParams { data_shards: 4, total_shards: 12, ..CodingParams::default() };
+		let again = prepare(&identity, &source, other, 30, &crate::Quiet).unwrap();
+		assert!(again.resumed);
+		assert_eq!(again.commitment.file_id(), first.commitment.file_id());
+		assert_eq!(again.commitment.record(), first.commitment.record());
+		// Changed under the journal: refused, naming the entry to delete.
+		std::fs::write(&source, vec![8u8; 300_000]).unwrap();
+		match prepare(&identity, &source, params, 30, &crate::Quiet) {
+			Err(ClientError::Usage(text)) => assert!(text.contains("changed since its upload"), "{text}"),
+			other => panic!("a changed file was prepared: {:?}", other.map(|p| p.commitment.file_id())),
+		}
+		// Without the entry it is a new upload: a new index, so a new file id.
+		journal::remove(&source).unwrap();
+		let fresh = prepare(&identity, &source, params, 30, &crate::Quiet).unwrap();
+		assert!(!fresh.resumed);
+		assert_ne!(fresh.commitment.file_id(), first.commitment.file_id());
 	}
 
 	const SIX: Duration = Duration::from_secs(6);
