@@ -27,6 +27,8 @@ ensure_prerequisites() {
 	command -v protoc >/dev/null || missing+=(protobuf-compiler)
 	command -v node >/dev/null || missing+=(nodejs npm)
 	command -v curl >/dev/null || missing+=(curl)
+	# scripts/fund.sh and the benchmark scripts read JSON and rewrite BENCHMARKS.md with it.
+	command -v python3 >/dev/null || missing+=(python3)
 	if [ ${#missing[@]} -gt 0 ]; then
 		install_packages "${missing[@]}"
 	fi

@@ -454,7 +454,7 @@ impl Chain {
 			.transactions()
 			.sign_and_submit_then_watch(call, signer, params)
 			.await
-			.map_err(ClientError::chain)
+			.map_err(|error| ClientError::submission(signer.public_key().to_account_id())(error.to_string()))
 	}
 }
 

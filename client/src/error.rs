@@ -45,6 +45,13 @@ pub enum ClientError {
 	/// The chain refused or failed a transaction or query.
 	#[error("chain: {0}")]
 	Chain(String),
+	/// The node's transaction pool refused a transaction because its account cannot pay the
+	/// fee (the pool's `Payment` validity error).
+	#[error("account {account} cannot pay the transaction fee — on the local network run scripts/fund.sh (it funds the account of your shoal keys from Alice); elsewhere send the account some SHOAL first")]
+	Unfunded {
+		/// The account, SS58.
+		account: String,
+	},
 	/// `store_file` failed because the chain has a file of that id already: an interrupted
 	/// run of the same put recorded it (a new put's id is fresh).
 	#[error("file {file_id} is recorded already (store_file failed in block 0x{}) — `shoal put` again resumes its upload", hex::encode(.block))]
@@ -131,5 +138,38 @@ impl ClientError {
 	/// A chain error from anything that displays.
 	pub fn chain(error: impl std::fmt::Display) -> ClientError {
 		ClientError::Chain(error.to_string())
+	}
+
+	/// A transaction's submission error: [`ClientError::Unfunded`] if the pool refused it
+	/// for want of fees, else a chain error. The JSON-RPC answer carries the pool's verdict
+	/// as text only (code 1010 with `InvalidTransaction::Payment`'s description, the same in
+	/// every Substrate node), so the text is what is matched.
+	pub fn submission(account: impl std::fmt::Display) -> impl FnOnce(String) -> ClientError {
+		move |error| {
+			if error.contains(PAYMENT_REFUSED) {
+				ClientError::Unfunded { account: account.to_string() }
+			} else {
+				ClientError::Chain(error)
+			}
+		}
+	}
+}
+
+/// How `sp_runtime`'s `InvalidTransaction::Payment` describes itself over RPC.
+const PAYMENT_REFUSED: &str = "Inability to pay some fees";
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	#[test]
+	fn a_payment_refusal_is_told_to_fund_the_account() {
+		let refused = "Invalid transaction: Transaction has a bad signature?".to_string();
+		assert!(matches!(ClientError::submission("5Grw")(refused), ClientError::Chain(_)));
+		// sp-runtime's description of InvalidTransaction::Payment, in the node's RPC error.
+		let text = "Inability to pay some fees (e.g. account balance too low)";
+		let error = ClientError::submission("5Grw")(format!("rpc error: 1010: Invalid Transaction: {text}"));
+		assert!(matches!(&error, ClientError::Unfunded { account } if account == "5Grw"));
+		assert!(error.to_string().contains("scripts/fund.sh"), "{error}");
 	}
 }

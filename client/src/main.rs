@@ -247,26 +247,30 @@ async fn run(cli: Cli) -> Result<serde_json::Value, ClientError> {
 				.file(&id)
 				.await?
 				.ok_or_else(|| ClientError::NotFound { file_id: hex::encode(id) })?;
-			let holders = shoal_client::transfer::holders(&chain, &id, file.record.params.total_shards).await?;
-			let slots: Vec<_> = (0..file.record.params.total_shards)
-				.map(|shard| {
-					let holder = holders.iter().find(|h| h.shard == shard);
-					json!({
-						"shard": shard,
-						"group": if shard < file.record.params.shards_per_group() { file.placement.primary } else { file.placement.secondary },
-						"node": holder.map(|h| h.name()),
-						"addresses": holder.map(|h| h.addresses.iter().map(|a| a.to_string()).collect::<Vec<_>>()),
-						"confirmed": file.confirmed & (1 << shard) != 0,
-					})
-				})
-				.collect();
+			let n = file.record.params.total_shards;
+			let holders = shoal_client::transfer::holders(&chain, &id, n).await?;
+			let mut slots = Vec::with_capacity(usize::from(n));
+			for shard in 0..n {
+				// The slot the placement maps the shard to (every segment alike), filled or not.
+				let slot = chain.holder(&id, 0, shard).await?.map(|h| h.slot);
+				let holder = holders.iter().find(|h| h.shard == shard);
+				slots.push(json!({
+					"shard": shard,
+					"group": slot.map(|s| s.group),
+					"slot": slot.map(|s| s.slot),
+					"node": holder.map(|h| h.name()),
+					"addresses": holder.map(|h| h.addresses.iter().map(|a| a.to_string()).collect::<Vec<_>>()),
+					"confirmed": file.confirmed & (1 << shard) != 0,
+				}));
+			}
 			let text = slots
 				.iter()
 				.map(|s| {
 					format!(
-						"shard {} group {} node {} confirmed {}",
+						"shard {} group {} slot {} node {} confirmed {}",
 						s["shard"],
 						s["group"],
+						s["slot"],
 						s["node"].as_str().unwrap_or("(empty slot)"),
 						s["confirmed"]
 					)

@@ -105,7 +105,7 @@ fn files_go_in_and_come_out_whatever_fails() {
 		.context("step 2: polkadot.js")
 		.unwrap();
 	a_wrong_mnemonic_is_told_so(&network, work.path(), &stored[3])
-		.context("step 3: wrong key")
+		.context("step 3: wrong key, no funds")
 		.unwrap();
 	survives_killed_holders(&mut network, &user, work.path(), &stored[3])
 		.context("step 4: killed holders")
@@ -120,17 +120,7 @@ fn files_go_in_and_come_out_whatever_fails() {
 
 /// A fresh mnemonic, funded by Alice.
 fn new_user(network: &LocalNetwork, dir: &Path, name: &str) -> Result<User> {
-	let keys = dir.join(format!("{name}.mnemonic"));
-	let node = network.nodes[0].ws_url();
-	let mut user = User {
-		keys: keys.clone(),
-		journal: dir.join(format!("{name}-journal")),
-		node,
-		account: AccountId::new([0; 32]),
-	};
-	let created = user.json(&["keys", "new"])?;
-	user.account = AccountId::from_ss58check(created["account"].as_str().ok_or_else(|| anyhow!("no account"))?)
-		.map_err(|e| anyhow!("{e:?}"))?;
+	let user = unfunded_user(network, dir, name)?;
 	let alice = network.nodes[0].rpc();
 	let fund = RuntimeCall::Balances(pallet_balances::Call::transfer_keep_alive {
 		dest: user.account.clone().into(),
@@ -142,6 +132,22 @@ fn new_user(network: &LocalNetwork, dir: &Path, name: &str) -> Result<User> {
 			chain::storage_map(&alice, "System", "Account", chain::Hasher::Blake2_128Concat, &user.account)?;
 		Ok(account.is_some_and(|a| a.data.free > 0))
 	})?;
+	Ok(user)
+}
+
+/// A fresh mnemonic whose account has nothing.
+fn unfunded_user(network: &LocalNetwork, dir: &Path, name: &str) -> Result<User> {
+	let keys = dir.join(format!("{name}.mnemonic"));
+	let node = network.nodes[0].ws_url();
+	let mut user = User {
+		keys: keys.clone(),
+		journal: dir.join(format!("{name}-journal")),
+		node,
+		account: AccountId::new([0; 32]),
+	};
+	let created = user.json(&["keys", "new"])?;
+	user.account = AccountId::from_ss58check(created["account"].as_str().ok_or_else(|| anyhow!("no account"))?)
+		.map_err(|e| anyhow!("{e:?}"))?;
 	Ok(user)
 }
 
@@ -169,10 +175,24 @@ fn round_trips(network: &LocalNetwork, user: &User, dir: &Path) -> Result<Vec<St
 		ensure!(get["bytes_returned"] == len, "{label}: get reports {} bytes", get["bytes_returned"]);
 		// Every shard on exactly the holder the chain computes.
 		let status = user.json(&["status", &file_id])?;
+		let nodes = user.json(&["nodes"])?;
 		let segments = len.div_ceil(SEGMENT).max(1);
 		for shard in status["shards"].as_array().ok_or_else(|| anyhow!("no shards in status"))? {
 			let index = shard["shard"].as_u64().unwrap_or(99);
 			let node = shard["node"].as_str().ok_or_else(|| anyhow!("shard {index} has no holder"))?;
+			// Status names the slot the node sits in (as `shoal nodes` lists it).
+			let registered = nodes["nodes"]
+				.as_array()
+				.and_then(|all| all.iter().find(|n| n["node"] == node))
+				.ok_or_else(|| anyhow!("holder {node} is not in `shoal nodes`"))?;
+			ensure!(
+				shard["group"] == registered["group"] && shard["slot"] == registered["slot"],
+				"{label}: status puts shard {index} in group {} slot {}, `shoal nodes` has {node} in group {} slot {}",
+				shard["group"],
+				shard["slot"],
+				registered["group"],
+				registered["slot"]
+			);
 			let name = LOCAL_NAMES
 				.iter()
 				.find(|name| node_key_of(name) == node)
@@ -242,6 +262,16 @@ fn a_wrong_mnemonic_is_told_so(network: &LocalNetwork, dir: &Path, file_id: &str
 		"{}",
 		String::from_utf8_lossy(&output.stdout)
 	);
+	// An account with nothing on it is told how to fund it, and records nothing.
+	let poor = unfunded_user(network, dir, "poor")?;
+	let small = dir.join("poor.bin");
+	std::fs::write(&small, content(1000, 9))?;
+	let output = poor.shoal(&["put", small.to_str().unwrap()]);
+	let text = String::from_utf8_lossy(&output.stdout);
+	ensure!(!output.status.success(), "an unfunded put succeeded: {text}");
+	ensure!(text.contains("cannot pay the transaction fee") && text.contains("scripts/fund.sh"), "{text}");
+	let listed = poor.json(&["ls"])?;
+	ensure!(listed["files"].as_array().is_some_and(|f| f.is_empty()), "an unfunded put recorded {listed}");
 	Ok(())
 }
 
