@@ -648,7 +648,27 @@ impl<C: ChainView> Shared<C> {
 			log::error!(target: LOG_TARGET, "a stored shard of file {:02x?} is damaged: {e}", &request.file_id[..4]);
 			Refusal::NotHeld
 		})?;
-		shard.check_file_root(&file.record.file_root).map_err(|_| Refusal::NotHeld)?;
+		shard.check_file_root(&file.record.file_root).map_err(|e| {
+			log::error!(target: LOG_TARGET, "a stored shard of file {:02x?} does not verify: {e}", &request.file_id[..4]);
+			Refusal::NotHeld
+		})?;
+		// A shard of the same file verifies against its root too: it must also be the one
+		// asked for (a file misplaced on disk is not served under another's name).
+		let header = &shard.header;
+		if (header.file_id, header.segment, header.shard_index)
+			!= (request.file_id, request.segment, request.shard_index)
+		{
+			log::error!(
+				target: LOG_TARGET,
+				"the stored shard {}.{} of file {:02x?} holds shard {}.{}: not served",
+				request.segment,
+				request.shard_index,
+				&request.file_id[..4],
+				header.segment,
+				header.shard_index
+			);
+			return Err(Refusal::NotHeld);
+		}
 		Ok(bytes)
 	}
 

@@ -1,5 +1,7 @@
-//! The worker against a fake chain and a real overlay client on loopback: it stores only
-//! its own shards of files on chain, serves them only to the signed owner, confirms what it
+//! The worker against a fake chain and a real overlay client, over an in-memory swarm (the
+//! overlay's own transport stack, Noise and Yamux, on libp2p's memory transport): it stores only
+//! its own shards of files on chain, serves them only to the signed owner and only as they
+//! verify (file root, and the segment and index asked for), confirms what it
 //! holds in full with a signature that verifies, deletes what the chain dropped, and keeps
 //! its quota.
 
@@ -124,15 +126,29 @@ fn ours(file: &File) -> u8 {
 	shard_held_by(&file.placement, &file.record.params, 3, SLOT).unwrap().unwrap()
 }
 
-fn free_port() -> u16 {
-	std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+/// An in-process address no other test of this binary listens on.
+fn memory_address() -> Multiaddr {
+	static NEXT: AtomicU32 = AtomicU32::new(1);
+	let port = (u64::from(std::process::id()) << 32) | u64::from(NEXT.fetch_add(1, Ordering::SeqCst));
+	format!("/memory/{port}").parse().unwrap()
 }
 
 fn signed_get(owner: &sr25519::Pair, client: &PeerId, file_id: FileId, segment: u32, shard: u8) -> GetRequest {
-	let issued_at = std::time::SystemTime::now()
+	let now = std::time::SystemTime::now()
 		.duration_since(std::time::UNIX_EPOCH)
 		.unwrap()
 		.as_secs();
+	signed_get_at(owner, client, file_id, segment, shard, now)
+}
+
+fn signed_get_at(
+	owner: &sr25519::Pair,
+	client: &PeerId,
+	file_id: FileId,
+	segment: u32,
+	shard: u8,
+	issued_at: u64,
+) -> GetRequest {
 	let message = GetRequest::message(&GENESIS, &client.to_bytes(), &file_id, segment, shard, issued_at);
 	GetRequest {
 		file_id,
@@ -183,13 +199,14 @@ async fn the_worker_stores_serves_confirms_and_deletes_only_what_it_should() {
 	chain.files.lock().unwrap().insert(stored.file_id, stored.file.clone());
 
 	let dir = tempfile::tempdir().unwrap();
-	let port = free_port();
-	let address: Multiaddr = format!("/ip4/127.0.0.1/tcp/{port}").parse().unwrap();
+	let address = memory_address();
 	let mut config = Config::new(dir.path().to_path_buf(), 20_000);
 	config.listen = vec![address.clone()];
 	let keypair = keypair_from_seed(node_seed).unwrap();
 	let node_peer = keypair.public().to_peer_id();
-	let worker = Worker::new(config, keypair, chain.clone(), None).unwrap();
+	let registry = substrate_prometheus_endpoint::Registry::new();
+	let metrics = crate::metrics::Metrics::register(&registry).unwrap();
+	let worker = Worker::new(config, keypair, chain.clone(), Some(metrics)).unwrap();
 	let passed = worker.passed.clone();
 	let (blocks, block_stream) = mpsc::unbounded_channel::<u32>();
 	let (_stop, stopped) = tokio::sync::oneshot::channel::<()>();
@@ -260,6 +277,50 @@ async fn the_worker_stores_serves_confirms_and_deletes_only_what_it_should() {
 	assert_eq!(client.get(node_peer, at.clone(), by_stranger).await.unwrap(), Err(Refusal::NotAuthorized));
 	let for_someone_else = signed_get(&owner, &PeerId::random(), stored.file_id, 2, index);
 	assert_eq!(client.get(node_peer, at.clone(), for_someone_else).await.unwrap(), Err(Refusal::NotAuthorized));
+	let now = std::time::SystemTime::now()
+		.duration_since(std::time::UNIX_EPOCH)
+		.unwrap()
+		.as_secs();
+	let stale = signed_get_at(
+		&owner,
+		&client.peer_id(),
+		stored.file_id,
+		2,
+		index,
+		now - shoal_overlay::GET_SIGNATURE_LIFETIME_SECS - 1,
+	);
+	assert_eq!(client.get(node_peer, at.clone(), stale).await.unwrap(), Err(Refusal::NotAuthorized));
+	let beyond = signed_get(&owner, &client.peer_id(), stored.file_id, stored.segments.len() as u32, index);
+	assert_eq!(client.get(node_peer, at.clone(), beyond).await.unwrap(), Err(Refusal::NotHeld));
+
+	// What an operator sees: the shards and bytes held, requests by outcome, bytes in and
+	// out (every put above: the file's segments stored, three refused; gets: one served,
+	// four refused).
+	let metric = |name: &str, labels: &[(&str, &str)]| -> f64 {
+		registry
+			.gather()
+			.iter()
+			.filter(|family| family.get_name() == name)
+			.flat_map(|family| family.get_metric().to_vec())
+			.find(|m| {
+				labels
+					.iter()
+					.all(|(k, v)| m.get_label().iter().any(|l| l.get_name() == *k && l.get_value() == *v))
+			})
+			.map(|m| if name.ends_with("_total") { m.get_counter().get_value() } else { m.get_gauge().get_value() })
+			.unwrap_or(-1.0)
+	};
+	let segments = stored.segments.len() as f64;
+	let stored_bytes: usize = stored.segments.iter().map(|s| s[usize::from(index)].len()).sum();
+	assert_eq!(metric("shoal_worker_shards", &[]), segments);
+	assert_eq!(metric("shoal_worker_bytes", &[]), stored_bytes as f64);
+	assert_eq!(metric("shoal_worker_bytes_in_total", &[]), stored_bytes as f64);
+	assert_eq!(metric("shoal_worker_bytes_out_total", &[]), stored.segments[2][usize::from(index)].len() as f64);
+	assert_eq!(metric("shoal_worker_requests_total", &[("protocol", "put"), ("outcome", "served")]), segments);
+	assert_eq!(metric("shoal_worker_requests_total", &[("protocol", "put"), ("outcome", "refused")]), 3.0);
+	assert_eq!(metric("shoal_worker_requests_total", &[("protocol", "get"), ("outcome", "served")]), 1.0);
+	assert_eq!(metric("shoal_worker_requests_total", &[("protocol", "get"), ("outcome", "refused")]), 4.0);
+	assert!(metric("shoal_worker_overlay_peers", &[]) >= 1.0, "no overlay peer counted");
 
 	// The file is held in full since its last shard landed: the worker confirms it without
 	// waiting for a new block (no block has been sent), at the best block, with a valid
@@ -270,6 +331,15 @@ async fn the_worker_stores_serves_confirms_and_deletes_only_what_it_should() {
 	assert_eq!((duty.slot, duty.signed_at, duty.node), (SLOT, 10, node_key.public().0));
 	let message = duty_message(&GENESIS, &duty);
 	assert!(ed25519::Pair::verify(&ed25519::Signature::from_raw(signature), &message, &node_key.public()));
+	wait_for("the confirmation counted", || {
+		registry.gather().iter().any(|family| {
+			family.get_name() == "shoal_worker_confirmations_total"
+				&& family.get_metric().iter().any(|m| {
+					m.get_label().iter().any(|l| l.get_value() == "submitted") && m.get_counter().get_value() == 1.0
+				})
+		})
+	})
+	.await;
 	// New best blocks do not sign for it again while that confirmation may still land.
 	for number in [11, 12] {
 		new_best(&chain, &blocks, &passed, number).await;
@@ -329,6 +399,31 @@ async fn the_worker_stores_serves_confirms_and_deletes_only_what_it_should() {
 	assert!(refused, "the quota never refused");
 	let again = signed_get(&owner, &client.peer_id(), stored.file_id, 0, index);
 	assert!(client.get(node_peer, at.clone(), again).await.unwrap().is_ok());
+
+	// Verification on read: a shard damaged on disk, or another shard of the same file in
+	// its place (which verifies against the file root, but is not what was asked for), is
+	// not served; the worker answers NotHeld and logs the damage.
+	let shard_path = |segment: usize| {
+		dir.path()
+			.join("shards")
+			.join(stored.file_id.iter().map(|b| format!("{b:02x}")).collect::<String>())
+			.join(format!("{segment}.{index}"))
+	};
+	let mut damaged = std::fs::read(shard_path(2)).unwrap();
+	let middle = damaged.len() / 2;
+	damaged[middle] ^= 0x40;
+	std::fs::write(shard_path(2), damaged).unwrap();
+	let read = signed_get(&owner, &client.peer_id(), stored.file_id, 2, index);
+	assert_eq!(client.get(node_peer, at.clone(), read).await.unwrap(), Err(Refusal::NotHeld));
+	std::fs::copy(shard_path(1), shard_path(0)).unwrap();
+	let read = signed_get(&owner, &client.peer_id(), stored.file_id, 0, index);
+	assert_eq!(client.get(node_peer, at.clone(), read).await.unwrap(), Err(Refusal::NotHeld));
+	let read = signed_get(&owner, &client.peer_id(), stored.file_id, 1, index);
+	assert_eq!(
+		client.get(node_peer, at.clone(), read).await.unwrap(),
+		Ok(stored.segments[1][usize::from(index)].clone()),
+		"an intact shard is still served"
+	);
 
 	// The chain drops the first file: its shards leave the disk at the next blocks. The big
 	// one is recorded in a best block that is not final yet: its shards stay.

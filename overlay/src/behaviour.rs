@@ -167,7 +167,8 @@ pub enum Security {
 /// The security every node and client runs; peers on the other one cannot connect.
 pub const SECURITY: Security = Security::Noise;
 
-/// A swarm on TCP with [`SECURITY`] and Yamux, running on the current tokio runtime.
+/// A swarm on TCP (and in-process memory) with [`SECURITY`] and Yamux, running on the
+/// current tokio runtime.
 pub fn swarm(keypair: Keypair, behaviour: Behaviour, limits: Limits) -> Result<Swarm<Behaviour>, String> {
 	swarm_with(SECURITY, keypair, behaviour, limits)
 }
@@ -193,8 +194,12 @@ pub fn swarm_with(
 	Ok(SwarmBuilder::with_existing_identity(keypair)
 		.with_tokio()
 		.with_other_transport(|key| -> Result<_, Box<dyn std::error::Error + Send + Sync>> {
+			// TCP, and in-process `/memory/N` addresses for the worker's unit tests (a swarm
+			// in memory; such an address never leaves the process, and an IP address never
+			// reaches the memory transport).
 			let tcp = tcp::tokio::Transport::new(tcp::Config::default().nodelay(true))
 				.map(|stream, _| futures::io::BufReader::with_capacity(READ_BUFFER, stream))
+				.or_transport(libp2p::core::transport::MemoryTransport::default())
 				.upgrade(Version::V1Lazy);
 			// One transport type for both (the builder boxes the muxer once): the two stacks
 			// as the halves of an `Either`, their outputs factored into (peer, either muxer).
