@@ -192,6 +192,13 @@ impl Chain {
 		Chain { block: Some(hash), ..self.clone() }
 	}
 
+	/// The chain pinned at the node's finalized block now, so that several reads see one
+	/// block.
+	pub async fn finalized(&self) -> Result<Chain, ClientError> {
+		let hash = self.rpc.chain_get_finalized_head().await.map_err(ClientError::chain)?;
+		Ok(self.at_hash(hash))
+	}
+
 	/// The chain at the node's best block now, and that block's number.
 	pub async fn best(&self) -> Result<(Chain, u32), ClientError> {
 		let none = || ClientError::Chain("the node named no best block".into());
@@ -339,21 +346,32 @@ impl Chain {
 	/// Submit `store_file` and return as soon as it is in a best block, with the placement
 	/// it got there and its finality still to come ([`StoredInBlock::finalized`]): the
 	/// caller can push shards while the block becomes final, and must check that the
-	/// finalized placement is the one it pushed to.
+	/// finalized placement is the one it pushed to. Fails if no best block has it `within`
+	/// that time (the transaction may still land later).
 	pub async fn store_file_in_block(
 		&self,
 		signer: &Keypair,
 		file_id: FileId,
 		record: &FileRecord,
 		periods: u32,
+		within: std::time::Duration,
 	) -> Result<StoredInBlock, ClientError> {
 		use subxt::transactions::TransactionStatus;
 		let call = runtime::transactions()
 			.storage()
 			.store_file(file_id, subxt::utils::Static(record.clone()), periods);
 		let mut progress = self.watch(&call, signer).await?;
+		let started = std::time::Instant::now();
 		let (in_block, final_already) = loop {
-			let Some(status) = progress.next().await else {
+			let next = tokio::time::timeout(within.saturating_sub(started.elapsed()), progress.next()).await;
+			let Ok(next) = next else {
+				return Err(ClientError::Chain(format!(
+					"store_file is in no block after {} s (are blocks being produced?); it may still land: `shoal \
+					 put` again resumes and finds it",
+					started.elapsed().as_secs()
+				)));
+			};
+			let Some(status) = next else {
 				return Err(ClientError::Chain("the node stopped reporting on the store_file transaction".into()));
 			};
 			match status.map_err(ClientError::chain)? {
@@ -363,7 +381,8 @@ impl Chain {
 				TransactionStatus::Error { message }
 				| TransactionStatus::Invalid { message }
 				| TransactionStatus::Dropped { message } => {
-					return Err(ClientError::Chain(format!("store_file was not included: {message}")));
+					let account = signer.public_key().to_account_id();
+					return Err(ClientError::submission(account)(format!("store_file was not included: {message}")));
 				},
 				_ => continue,
 			}
@@ -430,7 +449,7 @@ impl Chain {
 			.await?
 			.wait_for_finalized_success()
 			.await
-			.map_err(ClientError::chain)
+			.map_err(|error| ClientError::submission(signer.public_key().to_account_id())(error.to_string()))
 	}
 
 	/// Sign `call` with `signer`'s next nonce as the node's transaction pool counts it (so a

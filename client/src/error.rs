@@ -47,7 +47,7 @@ pub enum ClientError {
 	Chain(String),
 	/// The node's transaction pool refused a transaction because its account cannot pay the
 	/// fee (the pool's `Payment` validity error).
-	#[error("account {account} cannot pay the transaction fee — on the local network run scripts/fund.sh (it funds the account of your shoal keys from Alice); elsewhere send the account some SHOAL first")]
+	#[error("account {account} cannot pay the transaction fee — on the local network run `scripts/fund.sh {account}` (Alice sends it 1000 SHOAL); elsewhere send the account some SHOAL first")]
 	Unfunded {
 		/// The account, SS58.
 		account: String,
@@ -102,7 +102,7 @@ pub enum ClientError {
 		detail: String,
 	},
 	/// The file did not go live before its upload deadline.
-	#[error("file {file_id} was not confirmed live by block {deadline}; the chain removes it and returns the deposit — run `shoal put` again")]
+	#[error("file {file_id} was not confirmed live before block {deadline}, its upload deadline; the chain removes it and returns the deposit — run `shoal put` again")]
 	NotLive {
 		/// The file id.
 		file_id: String,
@@ -141,9 +141,10 @@ impl ClientError {
 	}
 
 	/// A transaction's submission error: [`ClientError::Unfunded`] if the pool refused it
-	/// for want of fees, else a chain error. The JSON-RPC answer carries the pool's verdict
-	/// as text only (code 1010 with `InvalidTransaction::Payment`'s description, the same in
-	/// every Substrate node), so the text is what is matched.
+	/// for want of fees, else a chain error. The node reports the pool's verdict as text
+	/// only (`transactionWatch`'s `Invalid` event, or the legacy submit's error 1010, both
+	/// with `InvalidTransaction::Payment`'s description, the same in every Substrate node),
+	/// so the text is what is matched.
 	pub fn submission(account: impl std::fmt::Display) -> impl FnOnce(String) -> ClientError {
 		move |error| {
 			if error.contains(PAYMENT_REFUSED) {
@@ -164,12 +165,14 @@ mod tests {
 
 	#[test]
 	fn a_payment_refusal_is_told_to_fund_the_account() {
-		let refused = "Invalid transaction: Transaction has a bad signature?".to_string();
+		let refused = "store_file was not included: Invalid transaction: Transaction has a bad signature".to_string();
 		assert!(matches!(ClientError::submission("5Grw")(refused), ClientError::Chain(_)));
-		// sp-runtime's description of InvalidTransaction::Payment, in the node's RPC error.
+		// sp-runtime's description of InvalidTransaction::Payment, as the node's
+		// transactionWatch reports it (the `Invalid` event that `store_file_in_block` reads).
 		let text = "Inability to pay some fees (e.g. account balance too low)";
-		let error = ClientError::submission("5Grw")(format!("rpc error: 1010: Invalid Transaction: {text}"));
+		let error =
+			ClientError::submission("5Grw")(format!("store_file was not included: Invalid transaction: {text}"));
 		assert!(matches!(&error, ClientError::Unfunded { account } if account == "5Grw"));
-		assert!(error.to_string().contains("scripts/fund.sh"), "{error}");
+		assert!(error.to_string().contains("scripts/fund.sh 5Grw"), "{error}");
 	}
 }

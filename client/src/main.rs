@@ -243,23 +243,29 @@ async fn run(cli: Cli) -> Result<serde_json::Value, ClientError> {
 		Command::Status { file_id: id } => {
 			let chain = connect(&node, insecure).await?;
 			let id = file_id(&id)?;
+			// Every read at one finalized block.
+			let chain = chain.finalized().await?;
 			let file = chain
 				.file(&id)
 				.await?
 				.ok_or_else(|| ClientError::NotFound { file_id: hex::encode(id) })?;
 			let n = file.record.params.total_shards;
-			let holders = shoal_client::transfer::holders(&chain, &id, n).await?;
 			let mut slots = Vec::with_capacity(usize::from(n));
 			for shard in 0..n {
-				// The slot the placement maps the shard to (every segment alike), filled or not.
-				let slot = chain.holder(&id, 0, shard).await?.map(|h| h.slot);
-				let holder = holders.iter().find(|h| h.shard == shard);
+				// The slot the placement maps the shard to (every segment alike), its node if
+				// it is filled, and how to reach that node.
+				let holder = chain.holder(&id, 0, shard).await?;
+				let node = holder.as_ref().and_then(|h| h.node);
+				let reach = match node {
+					Some(node) => shoal_client::transfer::reach(&chain, &[(shard, node)]).await?.pop(),
+					None => None,
+				};
 				slots.push(json!({
 					"shard": shard,
-					"group": slot.map(|s| s.group),
-					"slot": slot.map(|s| s.slot),
-					"node": holder.map(|h| h.name()),
-					"addresses": holder.map(|h| h.addresses.iter().map(|a| a.to_string()).collect::<Vec<_>>()),
+					"group": holder.as_ref().map(|h| h.slot.group),
+					"slot": holder.as_ref().map(|h| h.slot.slot),
+					"node": node.map(|key| format!("0x{}", hex::encode(key))),
+					"addresses": reach.map(|h| h.addresses.iter().map(|a| a.to_string()).collect::<Vec<_>>()),
 					"confirmed": file.confirmed & (1 << shard) != 0,
 				}));
 			}

@@ -26,9 +26,11 @@
 //!    for ever if finality stalls until the record's upload deadline (a resumed record that
 //!    is live already: for [`FINALITY_WAIT_BLOCKS`]), or if blocks stop coming for twice
 //!    the block times until then ([`FinalityWatch`]). **Reorgs** are handled explicitly:
-//!    the placement in the finalized block must be the one the shards went to; if a reorg
-//!    moved the record to a block that placed it elsewhere, the put stops with an error, and
-//!    running it again resumes (the journal) and pushes to the final placement.
+//!    once the record's block is final, each shard whose holder in the finalized placement
+//!    is not the one it went to (a reorg moved the record to a block that placed it
+//!    elsewhere), or that its holder refused (a holder that followed another fork saw
+//!    another placement), is pushed again to its final holder: a third pass over the
+//!    file, only then ([`PutReport::pushed_again`]).
 //! 4. **Live**: wait until enough holders' confirmations are in the node's best block
 //!    (bounded like step 3's wait by the upload deadline), then forget the journal entry. The record itself is final by then and its placement
 //!    checked (step 3), so the shards sit where the final chain wants them; the
@@ -81,6 +83,10 @@ pub struct PutReport {
 	pub expires_at: u32,
 	/// Shard bytes sent.
 	pub bytes_sent: u64,
+	/// Shard indices pushed a second time, to the finalized placement (step 3: the record's
+	/// block was not final when the push began, and a reorg moved the record, or holders
+	/// that followed another fork meanwhile refused).
+	pub pushed_again: Vec<u8>,
 	/// Holders that took every shard, by shard index.
 	pub holders: BTreeMap<u8, String>,
 }
@@ -152,11 +158,13 @@ pub struct Prepared {
 }
 
 /// *Prepare* (step 1, no network): encrypt, code and hash the file at `source` to learn
-/// its file id and record. A new upload draws a random file index (its key and salt derive
-/// from `identity` and it) and is coded with `params` (the chain's layout); it is written
-/// to the [`journal`] (with `days`) before anything goes on chain. An upload found in the
-/// journal resumes with its recorded index, salt and code (`params` is then not used),
-/// and is refused if the file no longer has the recorded root.
+/// its file id and record. A new upload draws a random file index (its file key derives
+/// from `identity`'s master key and it) and a random salt (the file id derives from the
+/// owner and the salt), and is coded with `params`, which must be the chain's layout
+/// ([`Chain::layout`]: the chain refuses a record of another code); it is written to the
+/// [`journal`] (with `days`) before anything goes on chain. An upload found in the journal
+/// resumes with its recorded index, salt and code (`params` is then not used), and is
+/// refused if the file no longer has the recorded root. [`put`] starts with this.
 pub fn prepare(
 	identity: &Identity,
 	source: &Path,
@@ -234,21 +242,28 @@ pub async fn put(
 	} else {
 		Search::default()
 	};
-	let (recorded, mut expires_at, view, finality) = match search.found {
+	let Recording { recorded, mut expires_at, deadline, view, finality } = match search.found {
 		Some(found) => go_on_with(chain, file_id, block_time, found),
 		None => match chain
-			.store_file_in_block(&identity.signer, file_id, &record, options.days)
+			.store_file_in_block(
+				&identity.signer,
+				file_id,
+				&record,
+				options.days,
+				wall_bound(block_time, SILENCE_BLOCKS),
+			)
 			.await
 		{
 			Ok(in_block) => {
-				let finality = subscription_or_watch(
-					chain,
-					file_id,
-					in_block.finalized,
-					in_block.stored.upload_deadline,
-					block_time,
-				);
-				(Recorded::Now, in_block.stored.expires_at, in_block.view, Some(finality))
+				let deadline = in_block.stored.upload_deadline;
+				let finality = subscription_or_watch(chain, file_id, in_block.finalized, deadline, block_time);
+				Recording {
+					recorded: Recorded::Now,
+					expires_at: in_block.stored.expires_at,
+					deadline: Some(deadline),
+					view: in_block.view,
+					finality: Some(finality),
+				}
 			},
 			// An earlier, interrupted run's `store_file` was still in the node's pool after
 			// `find_record` stopped watching for it, and got in first: its record is in the
@@ -287,27 +302,54 @@ pub async fn put(
 	// 3. Push, to the placement of the record's block.
 	let n = record.params.total_shards;
 	let placed = transfer::placement(&view, &file_id, n).await?;
-	let holders = transfer::reach(&view, &placed).await?;
+	let mut holders = transfer::reach(&view, &placed).await?;
 	let client =
 		Client::start(&chain.genesis(), Limits::default(), 64).map_err(|e| ClientError::Overlay(e.to_string()))?;
-	progress.phase("pushing shards", record.params.stored_bytes(size).unwrap_or(0));
-	let (sent, failed) = push_all(&encoder, &commitment, &source, &client, &holders, threads, progress).await?;
+	let stored_bytes = record.params.stored_bytes(size).unwrap_or(0);
+	progress.phase("pushing shards", stored_bytes);
+	let (mut sent, mut failed) = push_all(&encoder, &commitment, &source, &client, &holders, threads, progress).await?;
+	let mut pushed_again = Vec::new();
 	if let Some(finalized) = finality {
 		// The record's block is final (or following it failed, and the finalized chain
-		// tells): the holders there must be the ones the shards went to.
+		// tells): the holders there are the ones that must have the shards.
 		let followed = finalized.await;
 		let Some(file) = chain.file(&file_id).await? else {
-			return Err(followed.err().unwrap_or_else(|| {
-				ClientError::Chain("store_file was finalized but the finalized chain has no record of the file".into())
-			}));
+			// Final earlier, and removed since: a push that outlasted the upload deadline.
+			let (_, best) = chain.best().await?;
+			return Err(match (followed, deadline) {
+				(_, Some(deadline)) if best >= deadline => {
+					ClientError::NotLive { file_id: hex::encode(file_id), deadline }
+				},
+				(Err(error), _) => error,
+				(Ok(()), _) => ClientError::Chain(
+					"store_file was finalized but the finalized chain has no record of the file".into(),
+				),
+			});
 		};
 		expires_at = file.expires_at;
-		if transfer::placement(chain, &file_id, n).await? != placed {
-			return Err(ClientError::Chain(
-				"a reorg changed the file's placement while its shards were pushed; run `shoal put` again: it \
-				 resumes and pushes to the final placement"
-					.into(),
-			));
+		let settled = transfer::placement(chain, &file_id, n).await?;
+		let again = shards_to_push_again(&placed, &settled, &failed);
+		if settled != placed {
+			holders = transfer::reach(chain, &settled).await?;
+		}
+		for shard in 0..n {
+			if !settled.iter().any(|&(s, _)| s == shard) {
+				failed.insert(shard, "no node in its slot".into());
+			}
+		}
+		if !again.is_empty() {
+			let retry: Vec<Holder> = holders.iter().filter(|h| again.contains(&h.shard)).cloned().collect();
+			progress.phase("pushing again, to the final placement", stored_bytes / u64::from(n) * again.len() as u64);
+			let (more, failed_again) =
+				push_all(&encoder, &commitment, &source, &client, &retry, threads, progress).await?;
+			sent += more;
+			for shard in &again {
+				match failed_again.get(shard) {
+					Some(why) => failed.insert(*shard, why.clone()),
+					None => failed.remove(shard),
+				};
+			}
+			pushed_again = again.into_iter().collect();
 		}
 	}
 	let k = usize::from(record.params.data_shards);
@@ -333,7 +375,7 @@ pub async fn put(
 
 	// 4. Live.
 	progress.phase("waiting for confirmations", 1);
-	let live_at = wait_live(chain, &file_id, block_time).await?;
+	let live_at = wait_live(chain, &file_id, deadline, block_time).await?;
 	progress.advance(1);
 	journal::remove(&source)?;
 	Ok(PutReport {
@@ -346,6 +388,7 @@ pub async fn put(
 		recorded,
 		expires_at,
 		bytes_sent: sent,
+		pushed_again,
 		holders: holders
 			.iter()
 			.filter(|h| !failed.contains_key(&h.shard))
@@ -362,7 +405,7 @@ fn go_on_with(
 	file_id: FileId,
 	block_time: std::time::Duration,
 	(recorded, view, file): (Recorded, Chain, File),
-) -> (Recorded, u32, Chain, Option<Following>) {
+) -> Recording {
 	let finality = match recorded {
 		Recorded::Finalized => None,
 		// `find_record` gives no `Now`; following a record that is final costs one read.
@@ -374,7 +417,19 @@ fn go_on_with(
 			Watch::Everything,
 		))),
 	};
-	(recorded, file.expires_at, view, finality)
+	Recording { recorded, expires_at: file.expires_at, deadline: upload_deadline(&file), view, finality }
+}
+
+/// The file's record as step 2 left it.
+struct Recording {
+	recorded: Recorded,
+	expires_at: u32,
+	/// The block the file must be live by, unless it is live already.
+	deadline: Option<u32>,
+	/// The chain at the record's block: the placement to push to.
+	view: Chain,
+	/// The record's finality, unless it is final already.
+	finality: Option<Following>,
 }
 
 fn open(path: &Path) -> Result<std::io::BufReader<std::fs::File>, ClientError> {
@@ -395,6 +450,22 @@ impl<R: std::io::Read> std::io::Read for CountingReader<'_, R> {
 		self.progress.advance(read as u64);
 		Ok(read)
 	}
+}
+
+/// The shard indices to push again once the record's block is final: those whose holder
+/// in the `settled` (finalized) placement is not the one they went to in `placed` (a
+/// reorg moved the record to a block that placed it elsewhere), and those `failed` that
+/// have a holder now (one that followed another fork saw another placement, and refused).
+fn shards_to_push_again(
+	placed: &[(u8, shoal_primitives::chain::NodeId)],
+	settled: &[(u8, shoal_primitives::chain::NodeId)],
+	failed: &BTreeMap<u8, String>,
+) -> std::collections::BTreeSet<u8> {
+	settled
+		.iter()
+		.filter(|entry| failed.contains_key(&entry.0) || !placed.contains(entry))
+		.map(|&(shard, _)| shard)
+		.collect()
 }
 
 /// Encode the file again and push every shard; returns the bytes sent and, by shard index,
@@ -593,48 +664,104 @@ impl Hiccups {
 	}
 }
 
+/// Block times without a new best block (twice as many on the wall clock: [`wall_bound`])
+/// after which a wait for the chain gives up: blocks stopped coming, or the node stopped
+/// answering.
+pub const SILENCE_BLOCKS: u32 = 10;
+
+/// Notices a chain gone quiet: no new best block, or no answer, for [`SILENCE_BLOCKS`]
+/// block times (twice that on the wall clock). A slow chain is not quiet; only one that
+/// stopped is.
+struct Silence {
+	bound: std::time::Duration,
+	/// The last best block seen, and when it was first seen (from the start of the wait).
+	best: Option<u32>,
+	since: std::time::Duration,
+	/// Whether the last look could not read the chain.
+	unread: bool,
+}
+
+impl Silence {
+	fn new(block_time: std::time::Duration) -> Silence {
+		Silence {
+			bound: wall_bound(block_time, SILENCE_BLOCKS),
+			best: None,
+			since: std::time::Duration::ZERO,
+			unread: false,
+		}
+	}
+
+	/// Note a look `elapsed` after the start of the wait that read best block `best` (or
+	/// could not read the chain: `None`); what went quiet, once the bound passed without a
+	/// new best block.
+	fn note(&mut self, best: Option<u32>, elapsed: std::time::Duration) -> Option<String> {
+		match best {
+			Some(number) if self.best != Some(number) => {
+				self.best = Some(number);
+				self.since = elapsed;
+				self.unread = false;
+			},
+			Some(_) => self.unread = false,
+			None => self.unread = true,
+		}
+		let quiet = elapsed.saturating_sub(self.since);
+		(quiet > self.bound).then(|| match (self.unread, self.best) {
+			(false, Some(number)) => format!(
+				"the node's best block has stayed at {number} for {} s (are blocks being produced?)",
+				quiet.as_secs()
+			),
+			_ => format!("the node has not answered for {} s", quiet.as_secs()),
+		})
+	}
+}
+
 /// Wait until `file_id` is live in the node's best block (its holders' confirmations are in
 /// a block; finality follows them a few blocks later) and return that block's number, or
-/// fail once the file is gone (the chain removes a file not live by its upload deadline),
-/// or once twice the block times until the deadline pass on the wall clock (blocks stopped
-/// coming). Asks for the best block twice a second.
-pub async fn wait_live(chain: &Chain, file_id: &FileId, block_time: std::time::Duration) -> Result<u32, ClientError> {
+/// fail once the file is gone (the chain removes a file not live by its upload `deadline`,
+/// if it still has one), or once the chain goes quiet ([`Silence`]). Asks for the best
+/// block twice a second.
+pub async fn wait_live(
+	chain: &Chain,
+	file_id: &FileId,
+	deadline: Option<u32>,
+	block_time: std::time::Duration,
+) -> Result<u32, ClientError> {
 	let started = Instant::now();
 	let mut hiccups = Hiccups::default();
-	let mut wall = None;
+	let mut silence = Silence::new(block_time);
 	let id = hex::encode(file_id);
+	let resume = |what: String| {
+		ClientError::Chain(format!(
+			"{what} — every shard was pushed; `shoal status {id}` tells whether the file went live, and `shoal put` \
+			 again resumes"
+		))
+	};
 	loop {
 		let read = hiccups.take(best_file(chain, file_id).await).map_err(|error| match error {
 			// Only a chain error gets the context; others keep their own hint.
-			ClientError::Chain(text) => ClientError::Chain(format!(
-				"{text} — every shard was pushed; `shoal status {id}` tells whether the file went live, and `shoal \
-				 put` again resumes"
-			)),
+			ClientError::Chain(text) => resume(text),
 			other => other,
 		})?;
-		match read {
+		match &read {
 			Some((_, number, Some(file))) => match file.status {
-				FileStatus::Live => return Ok(number),
-				FileStatus::Uploading { deadline } if number > deadline => {
+				FileStatus::Live => return Ok(*number),
+				FileStatus::Uploading { deadline } if *number >= deadline => {
 					return Err(ClientError::NotLive { file_id: id, deadline });
 				},
-				FileStatus::Uploading { deadline } => {
-					let blocks_left = deadline.saturating_sub(number).saturating_add(1);
-					let bound = *wall.get_or_insert(started.elapsed() + wall_bound(block_time, blocks_left));
-					if started.elapsed() > bound {
-						return Err(ClientError::Chain(format!(
-							"file {id} is not live after {} s and the node's best block is still {number} (are \
-							 blocks being produced?); every shard was pushed: `shoal status {id}` tells whether \
-							 it went live, and `shoal put` again resumes",
-							started.elapsed().as_secs()
-						)));
-					}
-				},
+				FileStatus::Uploading { .. } => {},
 			},
 			// The record is final (the put checked), so a best block without it means the
-			// chain removed it.
-			Some((_, _, None)) => return Err(ClientError::NotFound { file_id: id }),
+			// chain removed it: at its upload deadline, or (by then) the owner's `rm`.
+			Some((_, number, None)) => {
+				return Err(match deadline {
+					Some(deadline) if *number >= deadline => ClientError::NotLive { file_id: id, deadline },
+					_ => ClientError::NotFound { file_id: id },
+				})
+			},
 			None => {},
+		}
+		if let Some(quiet) = silence.note(read.map(|(_, number, _)| number), started.elapsed()) {
+			return Err(resume(format!("file {id} is not live yet and {quiet}")));
 		}
 		tokio::time::sleep(std::time::Duration::from_millis(500)).await;
 	}
@@ -658,14 +785,25 @@ enum Watch {
 enum Seen {
 	/// The finalized chain has the record.
 	Final,
-	/// The node's best block, by number, and whether it has the record.
-	Best(u32, bool),
+	/// The node's best block, by number, and the record there.
+	Best(u32, InBest),
 	/// The chain could not be read (tolerated in [`Watch::StallsOnly`]).
 	Unread,
 }
 
+/// A record in the node's best block.
+#[derive(Clone, Copy, Debug)]
+enum InBest {
+	/// Not there.
+	Missing,
+	/// Uploading, due live by this block.
+	Uploading(u32),
+	/// Live.
+	Live,
+}
+
 /// What a [`FinalityWatch`] makes of a look.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 enum Verdict {
 	/// The record is final.
 	Final,
@@ -683,34 +821,28 @@ enum Verdict {
 		/// The best block.
 		at: u32,
 	},
-	/// The wall-clock bound passed: blocks stopped coming, or the chain could not be read.
-	Silent {
-		/// The last best block seen, if any.
-		best: Option<u32>,
-	},
+	/// The chain went quiet ([`Silence`]); what went quiet.
+	Silent(String),
 }
 
 /// The rules of a wait for a record's finality, apart from the chain reads: the record must
-/// be final once the best block passes the upload deadline (a record already live has none:
-/// [`FINALITY_WAIT_BLOCKS`] after the first look), and before twice the block times until
-/// then pass on the wall clock, in case blocks stop coming.
+/// be final once the best block passes its upload deadline (the one the best block's
+/// record has, which a reorg that moves the record to a later block moves too; a record
+/// live already has none: [`FINALITY_WAIT_BLOCKS`] after the first look), and the chain
+/// must not go quiet ([`Silence`]).
 struct FinalityWatch {
 	deadline: Option<u32>,
 	watch: Watch,
-	block_time: std::time::Duration,
 	/// The best block the record must be final by, set at the first look that reads it.
 	limit: Option<u32>,
-	/// The wall-clock bound from the start of the wait, set with `limit`.
-	wall: Option<std::time::Duration>,
 	/// The best block since which the best chain lacks the record.
 	missing_since: Option<u32>,
-	/// The last best block seen.
-	best: Option<u32>,
+	silence: Silence,
 }
 
 impl FinalityWatch {
 	fn new(deadline: Option<u32>, block_time: std::time::Duration, watch: Watch) -> FinalityWatch {
-		FinalityWatch { deadline, watch, block_time, limit: None, wall: None, missing_since: None, best: None }
+		FinalityWatch { deadline, watch, limit: None, missing_since: None, silence: Silence::new(block_time) }
 	}
 
 	/// What a look `elapsed` after the start of the wait means.
@@ -718,18 +850,18 @@ impl FinalityWatch {
 		let verdict = match seen {
 			Seen::Final => return Verdict::Final,
 			Seen::Unread => Verdict::Wait,
-			Seen::Best(number, present) => {
-				self.best = Some(number);
+			Seen::Best(number, record) => {
+				if let InBest::Uploading(deadline) = record {
+					self.deadline = Some(deadline);
+					self.limit = Some(deadline);
+				}
 				let limit = *self
 					.limit
 					.get_or_insert(self.deadline.unwrap_or_else(|| number.saturating_add(FINALITY_WAIT_BLOCKS)));
-				let blocks_left = limit.saturating_sub(number).saturating_add(1);
-				self.wall
-					.get_or_insert(elapsed.saturating_add(wall_bound(self.block_time, blocks_left)));
-				match (present, self.deadline) {
+				match (record, self.deadline) {
 					// The chain removes a file not live by its deadline in that block.
-					(false, Some(deadline)) if number >= deadline => Verdict::TimedOut { deadline },
-					(false, _) => {
+					(InBest::Missing, Some(deadline)) if number >= deadline => Verdict::TimedOut { deadline },
+					(InBest::Missing, _) => {
 						let since = *self.missing_since.get_or_insert(number);
 						if self.watch == Watch::Everything && number >= since.saturating_add(REORG_BLOCKS) {
 							Verdict::Dropped
@@ -737,7 +869,7 @@ impl FinalityWatch {
 							Verdict::Wait
 						}
 					},
-					(true, _) => {
+					(InBest::Uploading(_) | InBest::Live, _) => {
 						self.missing_since = None;
 						if number > limit {
 							Verdict::Stalled { at: number }
@@ -748,12 +880,14 @@ impl FinalityWatch {
 				}
 			},
 		};
-		// Until a look reads the best block, the bound is that of a live record's wait.
-		let wall = self.wall.unwrap_or_else(|| wall_bound(self.block_time, FINALITY_WAIT_BLOCKS));
-		if verdict == Verdict::Wait && elapsed > wall {
-			return Verdict::Silent { best: self.best };
+		let best = match seen {
+			Seen::Best(number, _) => Some(number),
+			_ => None,
+		};
+		match self.silence.note(best, elapsed) {
+			Some(quiet) if verdict == Verdict::Wait => Verdict::Silent(quiet),
+			_ => verdict,
 		}
-		verdict
 	}
 }
 
@@ -776,9 +910,14 @@ async fn record_final(
 			if chain.file(&file_id).await?.is_some() {
 				return Ok(Seen::Final);
 			}
-			best_file(&chain, &file_id)
-				.await
-				.map(|(_, number, file)| Seen::Best(number, file.is_some()))
+			best_file(&chain, &file_id).await.map(|(_, number, file)| {
+				let record = match file.map(|file| file.status) {
+					None => InBest::Missing,
+					Some(FileStatus::Uploading { deadline }) => InBest::Uploading(deadline),
+					Some(FileStatus::Live) => InBest::Live,
+				};
+				Seen::Best(number, record)
+			})
 		};
 		let seen = match watch {
 			Watch::Everything => hiccups.take(look.await)?.unwrap_or(Seen::Unread),
@@ -800,12 +939,10 @@ async fn record_final(
 					 tells where it stands, and `shoal put` again resumes"
 				)))
 			},
-			Verdict::Silent { best } => {
-				let best = best.map_or_else(|| "could not be read".to_string(), |n| format!("was last seen at {n}"));
+			Verdict::Silent(quiet) => {
 				return Err(ClientError::Chain(format!(
-					"the file's record is not final after {} s and the node's best block {best} (are blocks being \
-					 produced?); `shoal status {id}` tells where it stands, and `shoal put` again resumes",
-					started.elapsed().as_secs()
+					"the file's record is not final and {quiet}; `shoal status {id}` tells where it stands, and \
+					 `shoal put` again resumes"
 				)));
 			},
 		}
@@ -856,33 +993,70 @@ mod tests {
 			Err(ClientError::Usage(text)) => assert!(text.contains("changed since its upload"), "{text}"),
 			other => panic!("a changed file was prepared: {:?}", other.map(|p| p.commitment.file_id())),
 		}
-		// Without the entry it is a new upload: a new index, so a new file id.
+		// Without the entry it is a new upload: a new salt, so a new file id.
 		journal::remove(&source).unwrap();
 		let fresh = prepare(&identity, &source, params, 30, &crate::Quiet).unwrap();
 		assert!(!fresh.resumed);
 		assert_ne!(fresh.commitment.file_id(), first.commitment.file_id());
 	}
 
+	#[test]
+	fn shards_go_again_where_the_final_placement_moved_them_or_they_were_refused() {
+		let (a, b, c, d) = ([1; 32], [2; 32], [3; 32], [4; 32]);
+		let placed = vec![(0, a), (1, b), (2, c)];
+		let none = BTreeMap::new();
+		assert!(shards_to_push_again(&placed, &placed, &none).is_empty());
+		// A reorg moved shard 1 to another node.
+		let settled = vec![(0, a), (1, d), (2, c)];
+		assert_eq!(shards_to_push_again(&placed, &settled, &none).into_iter().collect::<Vec<_>>(), vec![1]);
+		// Shard 2's holder, on another fork meanwhile, refused; the placement is the same.
+		let refused = BTreeMap::from([(2, "this node's slot holds no shard 2 of this file".to_string())]);
+		assert_eq!(shards_to_push_again(&placed, &placed, &refused).into_iter().collect::<Vec<_>>(), vec![2]);
+		// A slot empty in the final placement has no one to push to.
+		let emptied = vec![(0, a), (2, c)];
+		let failed = BTreeMap::from([(1, "no answer".to_string())]);
+		assert!(shards_to_push_again(&placed, &emptied, &failed).is_empty());
+	}
+
 	const SIX: Duration = Duration::from_secs(6);
+	const T0: Duration = Duration::ZERO;
+
+	/// A look at best block `number` with the record uploading, due by `deadline`.
+	fn uploading(number: u32, deadline: u32) -> Seen {
+		Seen::Best(number, InBest::Uploading(deadline))
+	}
+
+	fn missing(number: u32) -> Seen {
+		Seen::Best(number, InBest::Missing)
+	}
 
 	#[test]
 	fn a_record_must_be_final_by_its_upload_deadline() {
 		let mut watch = FinalityWatch::new(Some(20), SIX, Watch::StallsOnly);
 		for number in 10..=20 {
-			assert_eq!(watch.see(Seen::Best(number, true), Duration::ZERO), Verdict::Wait, "block {number}");
+			assert_eq!(watch.see(uploading(number, 20), T0), Verdict::Wait, "block {number}");
 		}
-		assert_eq!(watch.see(Seen::Best(21, true), Duration::ZERO), Verdict::Stalled { at: 21 });
+		assert_eq!(watch.see(uploading(21, 20), T0), Verdict::Stalled { at: 21 });
 		let mut watch = FinalityWatch::new(Some(20), SIX, Watch::StallsOnly);
-		assert_eq!(watch.see(Seen::Best(12, true), Duration::ZERO), Verdict::Wait);
+		assert_eq!(watch.see(uploading(12, 20), T0), Verdict::Wait);
 		assert_eq!(watch.see(Seen::Final, Duration::from_secs(30)), Verdict::Final);
+	}
+
+	#[test]
+	fn a_reorg_that_moves_the_record_moves_its_deadline() {
+		// Re-included in a later block, the record has a later deadline: that one counts.
+		let mut watch = FinalityWatch::new(Some(20), SIX, Watch::StallsOnly);
+		assert_eq!(watch.see(uploading(18, 23), T0), Verdict::Wait);
+		assert_eq!(watch.see(uploading(23, 23), T0), Verdict::Wait);
+		assert_eq!(watch.see(missing(23), T0), Verdict::TimedOut { deadline: 23 });
 	}
 
 	#[test]
 	fn a_record_gone_at_its_deadline_timed_out_in_either_watch() {
 		for mode in [Watch::Everything, Watch::StallsOnly] {
 			let mut watch = FinalityWatch::new(Some(20), SIX, mode);
-			assert_eq!(watch.see(Seen::Best(19, true), Duration::ZERO), Verdict::Wait);
-			assert_eq!(watch.see(Seen::Best(20, false), Duration::ZERO), Verdict::TimedOut { deadline: 20 });
+			assert_eq!(watch.see(uploading(19, 20), T0), Verdict::Wait);
+			assert_eq!(watch.see(missing(20), T0), Verdict::TimedOut { deadline: 20 });
 		}
 	}
 
@@ -891,45 +1065,64 @@ mod tests {
 		let mut everything = FinalityWatch::new(Some(100), SIX, Watch::Everything);
 		let mut stalls_only = FinalityWatch::new(Some(100), SIX, Watch::StallsOnly);
 		for watch in [&mut everything, &mut stalls_only] {
-			assert_eq!(watch.see(Seen::Best(10, true), Duration::ZERO), Verdict::Wait);
+			assert_eq!(watch.see(uploading(10, 100), T0), Verdict::Wait);
 			// Missing for two blocks, then back: the count starts again.
-			assert_eq!(watch.see(Seen::Best(11, false), Duration::ZERO), Verdict::Wait);
-			assert_eq!(watch.see(Seen::Best(13, false), Duration::ZERO), Verdict::Wait);
-			assert_eq!(watch.see(Seen::Best(14, true), Duration::ZERO), Verdict::Wait);
-			assert_eq!(watch.see(Seen::Best(15, false), Duration::ZERO), Verdict::Wait);
-			assert_eq!(watch.see(Seen::Best(17, false), Duration::ZERO), Verdict::Wait);
+			assert_eq!(watch.see(missing(11), T0), Verdict::Wait);
+			assert_eq!(watch.see(missing(13), T0), Verdict::Wait);
+			assert_eq!(watch.see(uploading(14, 100), T0), Verdict::Wait);
+			assert_eq!(watch.see(missing(15), T0), Verdict::Wait);
+			assert_eq!(watch.see(missing(17), T0), Verdict::Wait);
 		}
-		assert_eq!(everything.see(Seen::Best(18, false), Duration::ZERO), Verdict::Dropped);
+		assert_eq!(everything.see(missing(18), T0), Verdict::Dropped);
 		// Beside a subscription, which follows the transaction into a later block.
-		assert_eq!(stalls_only.see(Seen::Best(18, false), Duration::ZERO), Verdict::Wait);
+		assert_eq!(stalls_only.see(missing(18), T0), Verdict::Wait);
 	}
 
 	#[test]
 	fn a_live_record_gets_a_hundred_blocks_from_the_first_look() {
 		let mut watch = FinalityWatch::new(None, SIX, Watch::Everything);
-		assert_eq!(watch.see(Seen::Best(50, true), Duration::ZERO), Verdict::Wait);
-		assert_eq!(watch.see(Seen::Best(50 + FINALITY_WAIT_BLOCKS, true), Duration::ZERO), Verdict::Wait);
+		assert_eq!(watch.see(Seen::Best(50, InBest::Live), T0), Verdict::Wait);
+		assert_eq!(watch.see(Seen::Best(50 + FINALITY_WAIT_BLOCKS, InBest::Live), T0), Verdict::Wait);
 		let at = 51 + FINALITY_WAIT_BLOCKS;
-		assert_eq!(watch.see(Seen::Best(at, true), Duration::ZERO), Verdict::Stalled { at });
+		assert_eq!(watch.see(Seen::Best(at, InBest::Live), T0), Verdict::Stalled { at });
 	}
 
 	#[test]
-	fn a_watch_ends_on_the_wall_clock_when_blocks_stop() {
-		// Best block 10, deadline 20: eleven blocks to go, so 132 s at six-second blocks.
-		let mut watch = FinalityWatch::new(Some(20), SIX, Watch::StallsOnly);
-		let start = Duration::from_secs(1);
-		assert_eq!(watch.see(Seen::Best(10, true), start), Verdict::Wait);
-		assert_eq!(watch.see(Seen::Best(10, true), start + Duration::from_secs(132)), Verdict::Wait);
-		assert_eq!(watch.see(Seen::Unread, start + Duration::from_secs(132)), Verdict::Wait);
-		assert_eq!(
-			watch.see(Seen::Best(10, true), start + Duration::from_secs(133)),
-			Verdict::Silent { best: Some(10) }
-		);
-		// A chain that is never read: the bound of a live record's wait.
-		let mut watch = FinalityWatch::new(Some(20), SIX, Watch::StallsOnly);
-		let bound = wall_bound(SIX, FINALITY_WAIT_BLOCKS);
-		assert_eq!(watch.see(Seen::Unread, bound), Verdict::Wait);
-		assert_eq!(watch.see(Seen::Unread, bound + Duration::from_secs(1)), Verdict::Silent { best: None });
+	fn a_wait_ends_once_no_new_block_comes_for_twice_the_silence_blocks() {
+		let quiet = wall_bound(SIX, SILENCE_BLOCKS);
+		let second = Duration::from_secs(1);
+		// A slow chain is not quiet: each new best block starts the count again.
+		let mut watch = FinalityWatch::new(Some(1_000), SIX, Watch::StallsOnly);
+		for (i, number) in (10..20).enumerate() {
+			let at = (quiet - second) * i as u32;
+			assert_eq!(watch.see(uploading(number, 1_000), at), Verdict::Wait, "block {number}");
+		}
+		// A stopped one is: the same best block until the bound passes.
+		let last = (quiet - second) * 9;
+		assert_eq!(watch.see(uploading(19, 1_000), last + quiet), Verdict::Wait);
+		match watch.see(uploading(19, 1_000), last + quiet + second) {
+			Verdict::Silent(why) => assert!(why.contains("stayed at 19"), "{why}"),
+			other => panic!("not silent: {other:?}"),
+		}
+		// A node that stops answering is named as such.
+		let mut watch = FinalityWatch::new(Some(1_000), SIX, Watch::StallsOnly);
+		assert_eq!(watch.see(uploading(10, 1_000), T0), Verdict::Wait);
+		assert_eq!(watch.see(Seen::Unread, quiet), Verdict::Wait);
+		match watch.see(Seen::Unread, quiet + second) {
+			Verdict::Silent(why) => assert!(why.contains("has not answered"), "{why}"),
+			other => panic!("not silent: {other:?}"),
+		}
+	}
+
+	#[test]
+	fn silence_counts_from_the_last_new_best_block() {
+		let mut silence = Silence::new(SIX);
+		let bound = wall_bound(SIX, SILENCE_BLOCKS);
+		assert_eq!(silence.note(Some(5), T0), None);
+		assert_eq!(silence.note(Some(5), bound), None);
+		assert_eq!(silence.note(Some(6), bound + SIX), None);
+		assert_eq!(silence.note(Some(6), bound * 2 + SIX), None);
+		assert!(silence.note(Some(6), bound * 2 + SIX * 2).is_some());
 	}
 
 	#[test]
