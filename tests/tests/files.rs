@@ -22,6 +22,7 @@ use std::{
 use anyhow::{anyhow, ensure, Context, Result};
 use serde_json::Value;
 use shoal_e2e::{chain, serial, shoal_binary, wait_until, LocalNetwork, LOCAL_NAMES};
+use shoal_primitives::chain::{shard_held_by, SlotRef};
 use shoal_runtime::{AccountId, RuntimeCall};
 use sp_core::{crypto::Ss58Codec, Pair};
 use sp_keyring::Sr25519Keyring;
@@ -116,6 +117,65 @@ fn files_go_in_and_come_out_whatever_fails() {
 	rm_deletes_shards_and_returns_the_deposit(&network, &user, &stored[2])
 		.context("step 6: rm")
 		.unwrap();
+	keys_restore_and_renew(&user, work.path(), &stored[3])
+		.context("step 7: keys restore and show, renew")
+		.unwrap();
+}
+
+/// A mnemonic printed once by `keys new --print` and restored from standard input into
+/// another file is the same account (`keys show`); `renew` moves the expiry by the days
+/// paid for.
+fn keys_restore_and_renew(user: &User, dir: &Path, file_id: &str) -> Result<()> {
+	let keys = |path: &Path, args: &[&str], stdin: Option<&str>| -> Result<Value> {
+		use std::io::Write;
+		let mut child = Command::new(shoal_binary())
+			.args(["--json", "--keys"])
+			.arg(path)
+			.args(["keys"])
+			.args(args)
+			.stdin(std::process::Stdio::piped())
+			.stdout(std::process::Stdio::piped())
+			.spawn()?;
+		if let Some(text) = stdin {
+			child
+				.stdin
+				.take()
+				.ok_or_else(|| anyhow!("no stdin"))?
+				.write_all(text.as_bytes())?;
+		}
+		drop(child.stdin.take());
+		let output = child.wait_with_output()?;
+		let stdout = String::from_utf8_lossy(&output.stdout);
+		ensure!(output.status.success(), "shoal keys {args:?} failed: {stdout}");
+		Ok(serde_json::from_str(stdout.trim())?)
+	};
+	let first = dir.join("printed.mnemonic");
+	let created = keys(&first, &["new", "--print"], None)?;
+	let phrase = created["mnemonic"]
+		.as_str()
+		.ok_or_else(|| anyhow!("--print printed no mnemonic: {created}"))?;
+	ensure!(phrase.split_whitespace().count() == 24 || phrase.split_whitespace().count() == 12, "{phrase}");
+	let second = dir.join("restored.mnemonic");
+	let restored = keys(&second, &["restore"], Some(phrase))?;
+	ensure!(restored["account"] == created["account"], "restored {restored}, created {created}");
+	let shown = keys(&second, &["show"], None)?;
+	ensure!(shown["account"] == created["account"] && shown["mnemonic"].is_null(), "show: {shown}");
+	// Without --print, `new` prints no mnemonic.
+	let quiet = keys(&dir.join("quiet.mnemonic"), &["new"], None)?;
+	ensure!(quiet["mnemonic"].is_null(), "keys new printed a mnemonic without --print: {quiet}");
+
+	let before = user.json(&["status", file_id])?["expires_at"]
+		.as_u64()
+		.ok_or_else(|| anyhow!("status without expires_at"))?;
+	let renewed = user.json(&["renew", file_id, "--days", "1"])?;
+	let after = renewed["expires_at"]
+		.as_u64()
+		.ok_or_else(|| anyhow!("renew without expires_at: {renewed}"))?;
+	// One day at six-second blocks.
+	ensure!(after == before + 14_400, "renewed for a day: expiry {before} → {after}");
+	let status = user.json(&["status", file_id])?;
+	ensure!(status["expires_at"].as_u64() == Some(after), "status after renew: {status}");
+	Ok(())
 }
 
 /// A fresh mnemonic, funded by Alice.
@@ -152,6 +212,7 @@ fn unfunded_user(network: &LocalNetwork, dir: &Path, name: &str) -> Result<User>
 }
 
 fn round_trips(network: &LocalNetwork, user: &User, dir: &Path) -> Result<Vec<String>> {
+	let alice = network.nodes[0].rpc();
 	let mut ids = Vec::new();
 	for (label, len) in
 		[("empty", 0usize), ("one byte", 1), ("one segment + 1", SEGMENT + 1), ("three segments", 2 * SEGMENT + 12_345)]
@@ -176,11 +237,41 @@ fn round_trips(network: &LocalNetwork, user: &User, dir: &Path) -> Result<Vec<St
 		// Every shard on exactly the holder the chain computes.
 		let status = user.json(&["status", &file_id])?;
 		let nodes = user.json(&["nodes"])?;
+		// The record as the chain keeps it, for the placement computed here.
+		let id: [u8; 32] = chain::from_hex(&Value::String(file_id.clone()))?
+			.try_into()
+			.map_err(|_| anyhow!("a file id of another length"))?;
+		let info: pallet_storage::FileOf<shoal_runtime::Runtime> =
+			chain::storage_map(&alice, "Storage", "Files", chain::Hasher::Blake2_128Concat, &id)?
+				.ok_or_else(|| anyhow!("{label}: no Files entry"))?;
 		let segments = len.div_ceil(SEGMENT).max(1);
+		// Get says which node served what: k = 2 shards per segment, each from the node
+		// status names for that shard.
+		let served = get["served_by"].as_array().ok_or_else(|| anyhow!("no served_by: {get}"))?;
+		ensure!(served.len() == segments, "{label}: served_by has {} segments, not {segments}", served.len());
+		for by_shard in served {
+			let by_shard = by_shard.as_object().ok_or_else(|| anyhow!("served_by entry {by_shard}"))?;
+			ensure!(by_shard.len() == 2, "{label}: {} shards fetched for a segment, not k = 2", by_shard.len());
+			for (index, node) in by_shard {
+				let wanted: Option<u64> = index.parse().ok();
+				let named = status["shards"]
+					.as_array()
+					.and_then(|all| all.iter().find(|s| s["shard"].as_u64() == wanted))
+					.map(|s| &s["node"]);
+				ensure!(named == Some(node), "{label}: shard {index} served by {node}, status names {named:?}");
+			}
+		}
 		for shard in status["shards"].as_array().ok_or_else(|| anyhow!("no shards in status"))? {
 			let index = shard["shard"].as_u64().unwrap_or(99);
 			let node = shard["node"].as_str().ok_or_else(|| anyhow!("shard {index} has no holder"))?;
-			// Status names the slot the node sits in (as `shoal nodes` lists it).
+			// Status names the slot the placement maps the shard to (computed here from the
+			// record), and the node `shoal nodes` lists in that slot.
+			let slot = SlotRef {
+				group: shard["group"].as_u64().and_then(|g| g.try_into().ok()).unwrap_or(u32::MAX),
+				slot: shard["slot"].as_u64().and_then(|s| s.try_into().ok()).unwrap_or(u16::MAX),
+			};
+			let held = shard_held_by(&info.placement, &info.record.params, 3, slot).map_err(|e| anyhow!("{e:?}"))?;
+			ensure!(held == Some(index as u8), "{label}: status puts shard {index} in {slot:?}, which holds {held:?}");
 			let registered = nodes["nodes"]
 				.as_array()
 				.and_then(|all| all.iter().find(|n| n["node"] == node))
@@ -262,16 +353,15 @@ fn a_wrong_mnemonic_is_told_so(network: &LocalNetwork, dir: &Path, file_id: &str
 		"{}",
 		String::from_utf8_lossy(&output.stdout)
 	);
-	// An account with nothing on it is told how to fund it, and records nothing.
+	// An account with nothing on it is told how to fund it.
 	let poor = unfunded_user(network, dir, "poor")?;
 	let small = dir.join("poor.bin");
 	std::fs::write(&small, content(1000, 9))?;
 	let output = poor.shoal(&["put", small.to_str().unwrap()]);
 	let text = String::from_utf8_lossy(&output.stdout);
 	ensure!(!output.status.success(), "an unfunded put succeeded: {text}");
-	ensure!(text.contains("cannot pay the transaction fee") && text.contains("scripts/fund.sh"), "{text}");
-	let listed = poor.json(&["ls"])?;
-	ensure!(listed["files"].as_array().is_some_and(|f| f.is_empty()), "an unfunded put recorded {listed}");
+	let hint = format!("scripts/fund.sh {}", poor.account.to_ss58check());
+	ensure!(text.contains("cannot pay the transaction fee") && text.contains(&hint), "{text}");
 	Ok(())
 }
 
@@ -335,7 +425,9 @@ fn interrupted_puts_resume(network: &LocalNetwork, user: &User, dir: &Path) -> R
 	let sent = nonce()?;
 	let killed = put_and_kill(user, dir, "best", 64 * 1024, |_| Ok(nonce()? != sent))
 		.context("killed once its record was in a best block, not final")?;
-	run_again(user, dir, &killed, "best_block", &[]).context("run again once its record was in a best block")?;
+	let put =
+		run_again(user, dir, &killed, "best_block", &[]).context("run again once its record was in a best block")?;
+	println!("step 5, best-block case: pushed again {}", put["pushed_again"]);
 	// Killed while its `store_file` is only in the node's pool: the pool's next nonce for
 	// the account is past the best block's, checked again after the kill. Each case is tried
 	// up to three times, as the transaction may reach a block before a check sees it.
