@@ -19,8 +19,8 @@
 //! into the default segments.
 //!
 //! `-- --pipeline K N MIB` prints only the codec pipeline as the `shoal` client runs it, for
-//! `scripts/bench-network.sh`'s table: a put's two passes (commit, then encode, two
-//! threads) and a get's decode (one segment at a time from `k` shards, one thread, as
+//! `scripts/bench-network.sh`'s table: a put's two passes (commit, then encode, on the
+//! client's threads: the machine's, at most four) and a get's decode (one segment at a time from `k` shards, one thread, as
 //! `client/src/get.rs` calls it), over `MIB` MiB at `k = K` of `n = N`.
 
 use std::{
@@ -98,13 +98,22 @@ fn main() {
 	if let Some(mib) = std::env::args().skip_while(|a| a != "--peak-rss").nth(1) {
 		return peak_rss_child(mib.parse().unwrap_or(1024));
 	}
-	let pipeline_args: Vec<u64> = std::env::args()
-		.skip_while(|a| a != "--pipeline")
-		.skip(1)
-		.filter_map(|a| a.parse().ok())
-		.collect();
-	if let [k, n, mib] = pipeline_args[..] {
-		return client_pipeline(k as u8, n as u8, mib as usize);
+	if std::env::args().any(|a| a == "--pipeline") {
+		let numbers: Vec<Option<u32>> = std::env::args()
+			.skip_while(|a| a != "--pipeline")
+			.skip(1)
+			.take(3)
+			.map(|a| a.parse().ok())
+			.collect();
+		let (Some(Some(k)), Some(Some(n)), Some(Some(mib))) = (numbers.first(), numbers.get(1), numbers.get(2)) else {
+			eprintln!("usage: compare -- --pipeline K N MIB (for example 2 6 256)");
+			std::process::exit(2);
+		};
+		let (Ok(k), Ok(n)) = (u8::try_from(*k), u8::try_from(*n)) else {
+			eprintln!("--pipeline: K and N must be at most 255");
+			std::process::exit(2);
+		};
+		return client_pipeline(k, n, *mib as usize);
 	}
 	let params = CodingParams::default();
 	let (k, n) = (usize::from(params.data_shards), usize::from(params.total_shards));
@@ -410,20 +419,22 @@ fn main() {
 	memory.print(("peak RSS", ""));
 }
 
-/// The codec pipeline alone as the client runs it: put's commit and encode passes on two
-/// threads, get's decode one segment at a time on one thread.
+/// The codec pipeline alone as the client runs it: put's commit and encode passes on the
+/// machine's threads, at most four (as `client/src/put.rs` runs them), get's decode one
+/// segment at a time on one thread.
 fn client_pipeline(k: u8, n: u8, mib: usize) {
+	let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2).min(4);
 	let params = CodingParams { data_shards: k, total_shards: n, ..CodingParams::default() };
 	let size = mib << 20;
 	let input = data(size);
 	let owner = [9u8; 32];
 	let file_key = FileKey::from_bytes([7; 32]);
 	let encoder = FileEncoder::new(params, &file_key, 0, &owner, size as u64).unwrap();
-	let commitment = encoder.commit(&input[..], 2).unwrap();
+	let commitment = encoder.commit(&input[..], threads).unwrap();
 	let put = time(|| {
-		let commitment = encoder.commit(&input[..], 2).unwrap();
+		let commitment = encoder.commit(&input[..], threads).unwrap();
 		encoder
-			.encode(&commitment, &input[..], 2, |s: EncodedSegment| {
+			.encode(&commitment, &input[..], threads, |s: EncodedSegment| {
 				black_box(s);
 				Ok(())
 			})
@@ -453,7 +464,7 @@ fn client_pipeline(k: u8, n: u8, mib: usize) {
 	let mut table =
 		Table { title: "Codec pipeline alone, as the client runs it (input or output GiB/s)", rows: Vec::new() };
 	table.rows.push((
-		format!("codec put: commit + encode, k = {k} of n = {n}, 2 threads, {mib} MiB"),
+		format!("codec put: commit + encode, k = {k} of n = {n}, {threads} threads, {mib} MiB"),
 		format!("{:.2}", gib_per_s(size, put)),
 		String::new(),
 	));
