@@ -221,6 +221,24 @@ impl Node {
 		format!("ws://127.0.0.1:{}", self.config.rpc_port)
 	}
 
+	/// Freeze (`SIGSTOP`, `true`) or thaw (`SIGCONT`, `false`) the node process: frozen, its
+	/// sockets still accept connections in the kernel, but nothing answers.
+	pub fn freeze(&self, frozen: bool) -> Result<()> {
+		let pid = self
+			.child
+			.as_ref()
+			.map(|child| child.id())
+			.ok_or_else(|| anyhow::anyhow!("the node is not running"))?;
+		let status = Command::new("kill")
+			.arg(if frozen { "-STOP" } else { "-CONT" })
+			.arg(pid.to_string())
+			.status()?;
+		if !status.success() {
+			bail!("kill {} failed", if frozen { "-STOP" } else { "-CONT" });
+		}
+		Ok(())
+	}
+
 	/// Kill the process with SIGKILL, as a crash would.
 	pub fn kill(&mut self) {
 		if let Some(mut child) = self.child.take() {

@@ -374,6 +374,22 @@ fn survives_killed_holders(network: &mut LocalNetwork, user: &User, dir: &Path, 
 	let survivor = if primary == 0 { 3 } else { 0 };
 	let via = User { node: network.nodes[survivor].ws_url(), ..clone_user(user) };
 	let expected = std::fs::read(dir.join("three-segments.in"))?;
+	// A frozen holder (SIGSTOP: it accepts connections in the kernel and never answers) does
+	// not stall a get: the first k holders that answer serve, and it serves nothing.
+	let frozen = group[1];
+	network.nodes[frozen].freeze(true)?;
+	let output = dir.join("frozen.out");
+	let got = via.json(&["get", file_id, "-o", output.to_str().unwrap()]);
+	network.nodes[frozen].freeze(false)?;
+	let got = got.context("get with a holder frozen")?;
+	ensure!(std::fs::read(&output)? == expected, "the file came back different with a holder frozen");
+	let frozen_key = node_key_of(LOCAL_NAMES[frozen]);
+	ensure!(
+		!got["served_by"].to_string().contains(&frozen_key),
+		"the frozen holder served a shard: {}",
+		got["served_by"]
+	);
+	println!("step 4: get with {} frozen took {} s", LOCAL_NAMES[frozen], got["seconds"]);
 	for killed in [vec![group[0]], group.clone()] {
 		for index in &killed {
 			network.nodes[*index].kill();
