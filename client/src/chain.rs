@@ -347,7 +347,8 @@ impl Chain {
 	/// it got there and its finality still to come ([`StoredInBlock::finalized`]): the
 	/// caller can push shards while the block becomes final, and must check that the
 	/// finalized placement is the one it pushed to. Fails if no best block has it `within`
-	/// that time (the transaction may still land later).
+	/// that time from submission, an inclusion bound (the transaction may still land
+	/// later).
 	pub async fn store_file_in_block(
 		&self,
 		signer: &Keypair,
@@ -366,8 +367,8 @@ impl Chain {
 			let next = tokio::time::timeout(within.saturating_sub(started.elapsed()), progress.next()).await;
 			let Ok(next) = next else {
 				return Err(ClientError::Chain(format!(
-					"store_file is in no block after {} s (are blocks being produced?); it may still land: `shoal \
-					 put` again resumes and finds it",
+					"store_file is in no block after {} s (are blocks being produced, and is the node's pool \
+					 full?); it may still land: `shoal put` again resumes and finds it",
 					started.elapsed().as_secs()
 				)));
 			};

@@ -24,15 +24,18 @@
 //!    given up on, as long as each group keeps `k` that took everything. The record's block
 //!    becomes final meanwhile; the put stops with an error that says so instead of waiting
 //!    for ever if finality stalls until the record's upload deadline (a resumed record that
-//!    is live already: for [`FINALITY_WAIT_BLOCKS`]), or if blocks stop coming for twice
-//!    the block times until then ([`FinalityWatch`]). **Reorgs** are handled explicitly:
-//!    once the record's block is final, each shard whose holder in the finalized placement
-//!    is not the one it went to (a reorg moved the record to a block that placed it
-//!    elsewhere), or that its holder refused (a holder that followed another fork saw
-//!    another placement), is pushed again to its final holder: a third pass over the
-//!    file, only then ([`PutReport::pushed_again`]).
+//!    is live already: for [`FINALITY_WAIT_BLOCKS`]), or if no new best block (or no
+//!    answer) comes for twice [`SILENCE_BLOCKS`] block times ([`FinalityWatch`],
+//!    [`Silence`]). **Reorgs** are handled explicitly: once the record's block is final,
+//!    each shard whose holder in the finalized placement is not the one it went to (a
+//!    reorg moved the record to a block that placed it elsewhere), or that its holder
+//!    refused for its view of the chain (it followed another fork and saw another
+//!    placement, or had no record yet), is pushed again to its final holder: a third pass
+//!    over the file, only then ([`PutReport::pushed_again`]). A shard that failed for
+//!    another reason (no answer, a full disk) is not.
 //! 4. **Live**: wait until enough holders' confirmations are in the node's best block
-//!    (bounded like step 3's wait by the upload deadline), then forget the journal entry. The record itself is final by then and its placement
+//!    (bounded like step 3's wait), then forget the journal entry. The record itself is
+//!    final by then and its placement
 //!    checked (step 3), so the shards sit where the final chain wants them; the
 //!    confirmations become final a few blocks later (GRANDPA votes two blocks behind the
 //!    best; a confirmation in a block that a reorg retracts goes back to the nodes'
@@ -83,9 +86,9 @@ pub struct PutReport {
 	pub expires_at: u32,
 	/// Shard bytes sent.
 	pub bytes_sent: u64,
-	/// Shard indices pushed a second time, to the finalized placement (step 3: the record's
-	/// block was not final when the push began, and a reorg moved the record, or holders
-	/// that followed another fork meanwhile refused).
+	/// Shard indices that went, a second time, to their holder in the finalized placement
+	/// (step 3: the record's block was not final when the push began, and a reorg moved
+	/// the record, or a holder refused for its view of the chain).
 	pub pushed_again: Vec<u8>,
 	/// Holders that took every shard, by shard index.
 	pub holders: BTreeMap<u8, String>,
@@ -307,17 +310,23 @@ pub async fn put(
 		Client::start(&chain.genesis(), Limits::default(), 64).map_err(|e| ClientError::Overlay(e.to_string()))?;
 	let stored_bytes = record.params.stored_bytes(size).unwrap_or(0);
 	progress.phase("pushing shards", stored_bytes);
-	let (mut sent, mut failed) = push_all(&encoder, &commitment, &source, &client, &holders, threads, progress).await?;
+	let (mut sent, mut failed, misviewed) =
+		push_all(&encoder, &commitment, &source, &client, &holders, threads, progress).await?;
 	let mut pushed_again = Vec::new();
+	let mut deadline = deadline;
 	if let Some(finalized) = finality {
 		// The record's block is final (or following it failed, and the finalized chain
-		// tells): the holders there are the ones that must have the shards.
+		// tells): the holders there are the ones that must have the shards. Every read at
+		// one finalized block.
 		let followed = finalized.await;
-		let Some(file) = chain.file(&file_id).await? else {
-			// Final earlier, and removed since: a push that outlasted the upload deadline.
-			let (_, best) = chain.best().await?;
+		let settled_chain = chain.finalized().await?;
+		let Some(file) = settled_chain.file(&file_id).await? else {
+			// Final earlier and gone since (a push that outlasted the upload deadline), or
+			// never final (the wait failed).
+			let (best_chain, best) = chain.best().await?;
+			let gone = best_chain.file(&file_id).await?.is_none();
 			return Err(match (followed, deadline) {
-				(_, Some(deadline)) if best >= deadline => {
+				(_, Some(deadline)) if gone && best >= deadline => {
 					ClientError::NotLive { file_id: hex::encode(file_id), deadline }
 				},
 				(Err(error), _) => error,
@@ -327,29 +336,36 @@ pub async fn put(
 			});
 		};
 		expires_at = file.expires_at;
-		let settled = transfer::placement(chain, &file_id, n).await?;
-		let again = shards_to_push_again(&placed, &settled, &failed);
+		// A reorg may have moved the record to a block with a later deadline.
+		deadline = upload_deadline(&file);
+		let settled = transfer::placement(&settled_chain, &file_id, n).await?;
 		if settled != placed {
-			holders = transfer::reach(chain, &settled).await?;
+			holders = transfer::reach(&settled_chain, &settled).await?;
 		}
 		for shard in 0..n {
-			if !settled.iter().any(|&(s, _)| s == shard) {
-				failed.insert(shard, "no node in its slot".into());
+			if !holders.iter().any(|h| h.shard == shard) {
+				failed.insert(shard, "no reachable node in its slot".into());
 			}
 		}
-		if !again.is_empty() {
-			let retry: Vec<Holder> = holders.iter().filter(|h| again.contains(&h.shard)).cloned().collect();
-			progress.phase("pushing again, to the final placement", stored_bytes / u64::from(n) * again.len() as u64);
-			let (more, failed_again) =
+		let again = shards_to_push_again(&placed, &settled, &misviewed);
+		let retry: Vec<Holder> = holders.iter().filter(|h| again.contains(&h.shard)).cloned().collect();
+		if !retry.is_empty() {
+			let per_shard = record.params.bytes_per_shard_index(size).unwrap_or(0);
+			progress.phase("pushing again, to the final placement", per_shard * retry.len() as u64);
+			let (more, failed_again, _) =
 				push_all(&encoder, &commitment, &source, &client, &retry, threads, progress).await?;
 			sent += more;
-			for shard in &again {
-				match failed_again.get(shard) {
-					Some(why) => failed.insert(*shard, why.clone()),
-					None => failed.remove(shard),
-				};
+			for holder in &retry {
+				match failed_again.get(&holder.shard) {
+					Some(why) => {
+						failed.insert(holder.shard, why.clone());
+					},
+					None => {
+						failed.remove(&holder.shard);
+						pushed_again.push(holder.shard);
+					},
+				}
 			}
-			pushed_again = again.into_iter().collect();
 		}
 	}
 	let k = usize::from(record.params.data_shards);
@@ -366,11 +382,7 @@ pub async fn put(
 			.map(|(shard, why)| format!("shard {shard}: {why}"))
 			.collect::<Vec<_>>()
 			.join("; ");
-		return Err(ClientError::UploadIncomplete {
-			accepted: holders.len().saturating_sub(failed.len()),
-			total: usize::from(n),
-			detail,
-		});
+		return Err(ClientError::UploadIncomplete { accepted: took(0..n), total: usize::from(n), detail });
 	}
 
 	// 4. Live.
@@ -454,22 +466,25 @@ impl<R: std::io::Read> std::io::Read for CountingReader<'_, R> {
 
 /// The shard indices to push again once the record's block is final: those whose holder
 /// in the `settled` (finalized) placement is not the one they went to in `placed` (a
-/// reorg moved the record to a block that placed it elsewhere), and those `failed` that
-/// have a holder now (one that followed another fork saw another placement, and refused).
+/// reorg moved the record to a block that placed it elsewhere), and those `misviewed`: a
+/// holder refused them for a view of the chain that finality settles (it followed another
+/// fork and saw another placement, or did not have the record yet). A shard that failed
+/// for any other reason (no answer, a full disk) is not pushed again.
 fn shards_to_push_again(
 	placed: &[(u8, shoal_primitives::chain::NodeId)],
 	settled: &[(u8, shoal_primitives::chain::NodeId)],
-	failed: &BTreeMap<u8, String>,
+	misviewed: &std::collections::BTreeSet<u8>,
 ) -> std::collections::BTreeSet<u8> {
 	settled
 		.iter()
-		.filter(|entry| failed.contains_key(&entry.0) || !placed.contains(entry))
+		.filter(|entry| misviewed.contains(&entry.0) || !placed.contains(entry))
 		.map(|&(shard, _)| shard)
 		.collect()
 }
 
-/// Encode the file again and push every shard; returns the bytes sent and, by shard index,
-/// the holders given up on.
+/// Encode the file again and push every shard; returns the bytes sent, by shard index the
+/// holders given up on, and the shards refused for the holder's view of the chain
+/// ([`transfer::PushError::view`]).
 async fn push_all(
 	encoder: &FileEncoder,
 	commitment: &shoal_codec::Commitment,
@@ -478,11 +493,12 @@ async fn push_all(
 	holders: &[Holder],
 	threads: usize,
 	progress: &dyn Progress,
-) -> Result<(u64, BTreeMap<u8, String>), ClientError> {
+) -> Result<(u64, BTreeMap<u8, String>, std::collections::BTreeSet<u8>), ClientError> {
 	let by_shard: BTreeMap<u8, &Holder> = holders.iter().map(|h| (h.shard, h)).collect();
 	let (segments_tx, mut segments_rx) = tokio::sync::mpsc::channel::<EncodedSegment>(2);
 	let reader = open(source)?;
 	let mut failed: BTreeMap<u8, String> = BTreeMap::new();
+	let mut misviewed = std::collections::BTreeSet::new();
 	for index in 0..encoder.params().total_shards {
 		if !by_shard.contains_key(&index) {
 			failed.insert(index, "no node in its slot".into());
@@ -521,13 +537,16 @@ async fn push_all(
 								sent += len;
 								progress.advance(len);
 							},
-							Err(why) => {
-								failed.insert(index, why);
+							Err(error) => {
+								if error.view {
+									misviewed.insert(index);
+								}
+								failed.insert(index, error.why);
 							},
 						}
 					}
 				}
-				(sent, failed)
+				(sent, failed, misviewed)
 			});
 			(encode.join(), pushing)
 		})
@@ -710,7 +729,7 @@ impl Silence {
 				"the node's best block has stayed at {number} for {} s (are blocks being produced?)",
 				quiet.as_secs()
 			),
-			_ => format!("the node has not answered for {} s", quiet.as_secs()),
+			_ => format!("the node has given no new best block, and lately no answer, for {} s", quiet.as_secs()),
 		})
 	}
 }
@@ -745,7 +764,7 @@ pub async fn wait_live(
 		match &read {
 			Some((_, number, Some(file))) => match file.status {
 				FileStatus::Live => return Ok(*number),
-				FileStatus::Uploading { deadline } if *number >= deadline => {
+				FileStatus::Uploading { deadline } if *number > deadline => {
 					return Err(ClientError::NotLive { file_id: id, deadline });
 				},
 				FileStatus::Uploading { .. } => {},
@@ -796,7 +815,7 @@ enum Seen {
 enum InBest {
 	/// Not there.
 	Missing,
-	/// Uploading, due live by this block.
+	/// Uploading, due live before this block (the chain removes it in that block).
 	Uploading(u32),
 	/// Live.
 	Live,
@@ -1002,20 +1021,20 @@ mod tests {
 
 	#[test]
 	fn shards_go_again_where_the_final_placement_moved_them_or_they_were_refused() {
+		use std::collections::BTreeSet;
 		let (a, b, c, d) = ([1; 32], [2; 32], [3; 32], [4; 32]);
 		let placed = vec![(0, a), (1, b), (2, c)];
-		let none = BTreeMap::new();
+		let none = BTreeSet::new();
 		assert!(shards_to_push_again(&placed, &placed, &none).is_empty());
 		// A reorg moved shard 1 to another node.
 		let settled = vec![(0, a), (1, d), (2, c)];
 		assert_eq!(shards_to_push_again(&placed, &settled, &none).into_iter().collect::<Vec<_>>(), vec![1]);
 		// Shard 2's holder, on another fork meanwhile, refused; the placement is the same.
-		let refused = BTreeMap::from([(2, "this node's slot holds no shard 2 of this file".to_string())]);
+		let refused = BTreeSet::from([2]);
 		assert_eq!(shards_to_push_again(&placed, &placed, &refused).into_iter().collect::<Vec<_>>(), vec![2]);
 		// A slot empty in the final placement has no one to push to.
 		let emptied = vec![(0, a), (2, c)];
-		let failed = BTreeMap::from([(1, "no answer".to_string())]);
-		assert!(shards_to_push_again(&placed, &emptied, &failed).is_empty());
+		assert!(shards_to_push_again(&placed, &emptied, &BTreeSet::from([1])).is_empty());
 	}
 
 	const SIX: Duration = Duration::from_secs(6);
@@ -1109,7 +1128,7 @@ mod tests {
 		assert_eq!(watch.see(uploading(10, 1_000), T0), Verdict::Wait);
 		assert_eq!(watch.see(Seen::Unread, quiet), Verdict::Wait);
 		match watch.see(Seen::Unread, quiet + second) {
-			Verdict::Silent(why) => assert!(why.contains("has not answered"), "{why}"),
+			Verdict::Silent(why) => assert!(why.contains("no answer"), "{why}"),
 			other => panic!("not silent: {other:?}"),
 		}
 	}

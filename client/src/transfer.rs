@@ -75,11 +75,22 @@ pub async fn reach(chain: &Chain, placement: &[(u8, NodeId)]) -> Result<Vec<Hold
 	Ok(holders)
 }
 
+/// Why a push failed.
+#[derive(Clone, Debug)]
+pub struct PushError {
+	/// What the holder (or the overlay) said.
+	pub why: String,
+	/// Whether the refusal came from the holder's view of the chain, which the record's
+	/// finality settles: it holds another index of the file than the placement the client
+	/// read (it followed another fork), or it has no record of the file yet.
+	pub view: bool,
+}
+
 /// Push one shard to its holder, retrying what may pass, five attempts over 4.5 s (most of
 /// a block time): no answer, busy, and "no such file" (the record's block is a fresh best
 /// block the holder may not have imported yet); a refusal for a reason that will not
 /// change is returned at once. Every attempt shares the one copy of `shard`.
-pub async fn push(client: &Client, holder: &Holder, shard: Bytes) -> Result<(), String> {
+pub async fn push(client: &Client, holder: &Holder, shard: Bytes) -> Result<(), PushError> {
 	let mut delay = Duration::from_millis(300);
 	const ATTEMPTS: u32 = 5;
 	for attempt in 1..=ATTEMPTS {
@@ -89,14 +100,17 @@ pub async fn push(client: &Client, holder: &Holder, shard: Bytes) -> Result<(), 
 		match outcome {
 			Ok(Ok(())) => return Ok(()),
 			Ok(Err(Refusal::NotServing(_) | Refusal::UnknownFile)) if attempt < ATTEMPTS => {},
-			Ok(Err(refusal)) => return Err(refusal.to_string()),
+			Ok(Err(refusal)) => {
+				let view = matches!(refusal, Refusal::NotYourShard(_) | Refusal::UnknownFile);
+				return Err(PushError { why: refusal.to_string(), view });
+			},
 			Err(_) if attempt < ATTEMPTS => {},
-			Err(error) => return Err(error.to_string()),
+			Err(error) => return Err(PushError { why: error.to_string(), view: false }),
 		}
 		tokio::time::sleep(delay).await;
 		delay *= 2;
 	}
-	Err("no answer".into())
+	Err(PushError { why: "no answer".into(), view: false })
 }
 
 /// A signed `get` for `shard` of `segment`, bound to this client's peer id.
