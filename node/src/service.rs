@@ -412,6 +412,17 @@ fn start_storage_worker(
 		text.parse()
 			.map_err(|e| ServiceError::Other(format!("overlay address `{text}` is not a multiaddr: {e}")))
 	};
+	// The overlay serves other machines: TCP on an IP address (the overlay's transport also
+	// takes in-process `/memory` addresses, for the worker's unit tests only).
+	for text in &listen {
+		let on_tcp = (text.starts_with("/ip4/") || text.starts_with("/ip6/")) && text.contains("/tcp/");
+		if !on_tcp {
+			return Err(ServiceError::Other(format!(
+				"--overlay-listen `{text}` is not a TCP address; write it as /ip4/ADDRESS/tcp/PORT or \
+				 /ip6/ADDRESS/tcp/PORT"
+			)));
+		}
+	}
 	worker_config.listen = listen.iter().map(parse).collect::<Result<_, _>>()?;
 	worker_config.public = storage.overlay_public_addr.iter().map(parse).collect::<Result<_, _>>()?;
 	let keypair = shoal_worker::keypair_from_seed(seed).map_err(ServiceError::Other)?;

@@ -173,7 +173,8 @@ pub fn swarm(keypair: Keypair, behaviour: Behaviour, limits: Limits) -> Result<S
 	swarm_with(SECURITY, keypair, behaviour, limits)
 }
 
-/// A swarm on TCP with `security` and Yamux (for measuring the one we do not run).
+/// A swarm on TCP (and in-process memory) with `security` and Yamux (for measuring the
+/// one we do not run).
 pub fn swarm_with(
 	security: Security,
 	keypair: Keypair,

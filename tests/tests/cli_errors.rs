@@ -68,6 +68,17 @@ fn a_p2p_port_in_use_is_named() {
 }
 
 #[test]
+fn an_overlay_listen_address_off_tcp_is_named() {
+	let _serial = serial();
+	// The overlay's transport takes in-process /memory addresses for unit tests; a node
+	// refuses to listen on one, which no other machine could reach.
+	assert_clean_failure(
+		&["--dev", "--tmp", "--overlay-listen", "/memory/5", "--no-prometheus"],
+		"--overlay-listen `/memory/5` is not a TCP address",
+	);
+}
+
+#[test]
 fn an_unwritable_base_path_is_named() {
 	// As root every directory is writable, so use a path below a regular file.
 	let file = tempfile::NamedTempFile::new().unwrap();

@@ -1,5 +1,5 @@
-//! The README's main path, as a newcomer runs it: `scripts/local-network.sh` starts the
-//! network (its build step is a no-op after `scripts/test.sh`'s build) and prints how to
+//! The README's main path, as a newcomer runs it: `scripts/local-network.sh` (the README's
+//! main command) starts the network (its build step is a no-op after `scripts/test.sh`'s build) and prints how to
 //! store and fetch a file; each printed command runs as printed, in the clone (the file
 //! id and the output path filled in where it shows placeholders), and the file comes back
 //! byte for byte; `scripts/local-network.sh stop` stops the network.
@@ -32,18 +32,43 @@ struct Network {
 
 impl Network {
 	/// `bash` in the clone with a user's environment: the test's, less what cargo sets
-	/// for a test process (`CARGO_MANIFEST_DIR`, `CARGO_PKG_*`, `LD_LIBRARY_PATH`, …). The
-	/// script's build would otherwise see other values than `scripts/test.sh`'s build did
-	/// (ring's build script, for one, reruns when `CARGO_MANIFEST_DIR` changes) and rebuild
-	/// half the workspace.
+	/// for a test process (`CARGO`, `CARGO_MANIFEST_*`, `CARGO_PKG_*`, `CARGO_BIN_*`, …, and
+	/// its entries of `LD_LIBRARY_PATH`) and less `SHOAL_NODE` (`fund.sh` would fund
+	/// another chain). The script's build would otherwise see other values than
+	/// `scripts/test.sh`'s build did (ring's build script, for one, reruns when
+	/// `CARGO_MANIFEST_DIR` changes) and rebuild half the workspace.
 	fn bash(&self) -> Command {
 		let mut command = Command::new("bash");
+		let set_by_cargo = |name: &str| {
+			name == "CARGO"
+				|| [
+					"CARGO_MANIFEST_",
+					"CARGO_PKG_",
+					"CARGO_BIN_",
+					"CARGO_CRATE_",
+					"CARGO_PRIMARY_",
+					"CARGO_TARGET_TMPDIR",
+				]
+				.iter()
+				.any(|prefix| name.starts_with(prefix))
+		};
 		for (name, _) in std::env::vars_os() {
 			let name = name.to_string_lossy();
-			let cargos = name == "CARGO" || name.starts_with("CARGO_") || name == "LD_LIBRARY_PATH";
-			if cargos && name != "CARGO_HOME" && name != "CARGO_TARGET_DIR" {
+			if set_by_cargo(&name) || name == "SHOAL_NODE" {
 				command.env_remove(name.as_ref());
 			}
+		}
+		// Cargo puts its target and toolchain directories in front of the user's entries.
+		if let Some(paths) = std::env::var_os("LD_LIBRARY_PATH") {
+			let cargos = |path: &Path| {
+				let path = path.to_string_lossy();
+				path.contains("/target/") || path.contains("/.cache/shoal/") || path.contains("/.rustup/toolchains/")
+			};
+			let users: Vec<PathBuf> = std::env::split_paths(&paths).filter(|p| !cargos(p)).collect();
+			match std::env::join_paths(users) {
+				Ok(joined) if !joined.is_empty() => command.env("LD_LIBRARY_PATH", joined),
+				_ => command.env_remove("LD_LIBRARY_PATH"),
+			};
 		}
 		command
 			.envs(self.env.iter().map(|(k, v)| (*k, v.as_os_str())))
@@ -107,7 +132,8 @@ fn the_readme_path(network: &Network, dir: &Path) -> Result<()> {
 	};
 	ensure!(keys.ends_with("shoal keys new --print"), "{keys}");
 	let shown = network.run(keys).context("keys")?;
-	ensure!(shown.split_whitespace().count() >= 12, "keys new --print showed no mnemonic: {shown}");
+	let words = shown.rsplit(": ").next().unwrap_or_default().split_whitespace().count();
+	ensure!(words == 12 || words == 24, "keys new --print showed no mnemonic: {shown}");
 	network.run(fund).context("fund")?;
 	let stored = network.run(put).context("put")?;
 	let source = put.split_whitespace().last().ok_or_else(|| anyhow!("put names no file"))?;
