@@ -358,6 +358,81 @@ pub fn read_shard(path: &Path) -> Result<Vec<u8>, StoreError> {
 mod tests {
 	use super::*;
 
+	/// Where [`crash_child`] writes, when set.
+	const CRASH_DIR: &str = "SHOAL_STORE_CRASH_DIR";
+	const CRASH_FILE: FileId = [7; 32];
+
+	/// Segment `segment`'s shard in the crash test: 1 MiB that names its segment throughout.
+	fn crash_shard(segment: u32) -> Vec<u8> {
+		segment.to_le_bytes().iter().copied().cycle().take(1 << 20).collect()
+	}
+
+	/// The child process of [`a_sigkill_mid_write_leaves_every_shard_whole_or_absent`]:
+	/// with [`CRASH_DIR`] set, store shards there, one segment after another, until
+	/// killed. Without it (every ordinary run) it does nothing.
+	#[test]
+	fn crash_child() {
+		let Some(dir) = std::env::var_os(CRASH_DIR) else { return };
+		let mut store = ShardStore::open(Path::new(&dir), u64::MAX).unwrap();
+		let first = store.held(&CRASH_FILE).map_or(0, |held| held.segments.len() as u32);
+		for segment in first.. {
+			store.put(&CRASH_FILE, segment, 0, &crash_shard(segment)).unwrap();
+		}
+	}
+
+	/// A real process, killed with SIGKILL while it writes shards, again and again: after
+	/// each kill the store opens with every shard it lists whole and the right one, nothing
+	/// left in `tmp/`, and the bytes counted that are on disk.
+	#[test]
+	fn a_sigkill_mid_write_leaves_every_shard_whole_or_absent() {
+		let dir = tempfile::tempdir().unwrap();
+		let tmp = dir.path().join("tmp");
+		let stored = || {
+			fs::read_dir(dir.path().join("shards").join(hex(&CRASH_FILE)))
+				.map(|entries| entries.count())
+				.unwrap_or(0)
+		};
+		let mut mid_write = 0;
+		for round in 0..12u64 {
+			let mut child = std::process::Command::new(std::env::current_exe().unwrap())
+				.args(["store::tests::crash_child", "--exact", "--test-threads=1"])
+				.env(CRASH_DIR, dir.path())
+				.stdout(std::process::Stdio::null())
+				.stderr(std::process::Stdio::null())
+				.spawn()
+				.unwrap();
+			// Let it store a few shards, then kill it at a moment that varies by round.
+			let (before, started) = (stored(), std::time::Instant::now());
+			while stored() < before + 3 {
+				assert!(started.elapsed() < std::time::Duration::from_secs(60), "the child stored nothing");
+				assert!(child.try_wait().unwrap().is_none(), "the child exited");
+				std::thread::sleep(std::time::Duration::from_millis(1));
+			}
+			std::thread::sleep(std::time::Duration::from_micros(round * 1_237 % 5_000));
+			child.kill().unwrap();
+			child.wait().unwrap();
+			if fs::read_dir(&tmp).unwrap().next().is_some() {
+				mid_write += 1;
+			}
+
+			let store = ShardStore::open(dir.path(), u64::MAX).unwrap();
+			let held = store.held(&CRASH_FILE).expect("nothing held after a kill").clone();
+			assert_eq!(held.segments.len(), stored(), "round {round}: a shard on disk is not counted");
+			for &segment in &held.segments {
+				let bytes = store.get(&CRASH_FILE, segment, 0).unwrap().unwrap();
+				assert!(
+					bytes == crash_shard(segment),
+					"round {round}: segment {segment} is damaged ({} bytes)",
+					bytes.len()
+				);
+			}
+			assert_eq!(store.used(), held.segments.len() as u64 * (1 << 20));
+			assert!(fs::read_dir(&tmp).unwrap().next().is_none(), "round {round}: tmp/ not emptied");
+		}
+		// The kills that matter land mid-write, with a temporary file still there.
+		assert!(mid_write > 0, "no kill landed during a write: the test proved nothing");
+	}
+
 	#[test]
 	fn writes_in_flight_count_against_the_quota_and_release_it() {
 		let dir = tempfile::tempdir().unwrap();

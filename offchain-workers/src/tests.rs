@@ -20,12 +20,12 @@ use shoal_codec::{fuzzing::reference_upload, MasterKey};
 use shoal_overlay::{
 	behaviour::Limits,
 	client::Client,
-	messages::{GetRequest, HaveRequest, PutRequest, Refusal},
+	messages::{GetRequest, HaveRequest, PutRequest, PutResponse, Refusal},
 };
 use shoal_primitives::{
 	chain::{
 		duty_message, shard_held_by, FileStatus, NodeInfo, NodeSignature, NodeStatus, Placement, ShardConfirmation,
-		SlotRef, PLACEMENT_VERSION,
+		SlotRef, MAX_FILES_PER_CONFIRMATION, PLACEMENT_VERSION,
 	},
 	runtime_api::NodeFiles,
 	CodingParams, FileId, Hash,
@@ -52,6 +52,18 @@ struct FakeChain {
 	finalized: Mutex<BTreeMap<FileId, File>>,
 	node: Mutex<Option<Node>>,
 	confirmations: Mutex<Vec<(ShardConfirmation<u32>, NodeSignature)>>,
+	/// While true, every read of a file waits (a slow chain read holding a blocking task).
+	stalled: Mutex<bool>,
+	unstalled: std::sync::Condvar,
+	/// Reads of a file waiting on `stalled`.
+	waiting: AtomicU32,
+}
+
+impl FakeChain {
+	fn stall(&self, stalled: bool) {
+		*self.stalled.lock().unwrap() = stalled;
+		self.unstalled.notify_all();
+	}
 }
 
 impl ChainView for FakeChain {
@@ -62,6 +74,15 @@ impl ChainView for FakeChain {
 		self.best.load(Ordering::SeqCst)
 	}
 	fn file(&self, file_id: &FileId) -> Result<Option<File>, String> {
+		let mut stalled = self.stalled.lock().unwrap();
+		if *stalled {
+			self.waiting.fetch_add(1, Ordering::SeqCst);
+			while *stalled {
+				stalled = self.unstalled.wait(stalled).unwrap();
+			}
+			self.waiting.fetch_sub(1, Ordering::SeqCst);
+		}
+		drop(stalled);
 		Ok(self.files.lock().unwrap().get(file_id).cloned())
 	}
 	fn finalized_file(&self, file_id: &FileId) -> Result<Option<File>, String> {
@@ -126,6 +147,64 @@ fn ours(file: &File) -> u8 {
 	shard_held_by(&file.placement, &file.record.params, 3, SLOT).unwrap().unwrap()
 }
 
+const NODE_SEED: [u8; 32] = [5; 32];
+
+/// A chain at best block 10 on which the node with [`NODE_SEED`] is registered on [`SLOT`].
+fn registered_chain() -> Arc<FakeChain> {
+	let chain = Arc::new(FakeChain { best: AtomicU32::new(10), ..Default::default() });
+	*chain.node.lock().unwrap() = Some(NodeInfo {
+		operator: AccountId32::from([9; 32]),
+		bond: 0,
+		addresses: Default::default(),
+		declared_disk: 0,
+		validate: false,
+		slot: Some(SLOT),
+		status: NodeStatus::Active,
+		registered_at: 0,
+	});
+	chain
+}
+
+/// A worker running on its own in-memory address, until this is dropped.
+struct Running {
+	peer: PeerId,
+	at: Vec<Multiaddr>,
+	/// Tells the worker of a new best block.
+	blocks: mpsc::UnboundedSender<u32>,
+	/// The block of its last confirmation pass.
+	passed: Arc<AtomicU32>,
+	_stop: tokio::sync::oneshot::Sender<()>,
+}
+
+/// Start the worker of the node with [`NODE_SEED`] on `chain`, listening on a fresh
+/// in-memory address.
+fn start(chain: Arc<FakeChain>, mut config: Config, metrics: Option<crate::metrics::Metrics>) -> Running {
+	let address = memory_address();
+	config.listen = vec![address.clone()];
+	let keypair = keypair_from_seed(NODE_SEED).unwrap();
+	let peer = keypair.public().to_peer_id();
+	let worker = Worker::new(config, keypair, chain, metrics).unwrap();
+	let passed = worker.passed.clone();
+	let (blocks, block_stream) = mpsc::unbounded_channel::<u32>();
+	let (_stop, stopped) = tokio::sync::oneshot::channel::<()>();
+	tokio::spawn(worker.run(tokio_stream(block_stream), async move {
+		let _ = stopped.await;
+	}));
+	Running { peer, at: vec![address], blocks, passed, _stop }
+}
+
+/// The first put to a worker just started: the listener may need a moment, so retry until
+/// it answers.
+async fn first_put(client: &Client, node: &Running, request: PutRequest) -> PutResponse {
+	for _ in 0..50 {
+		match client.put(node.peer, node.at.clone(), request.clone()).await {
+			Ok(response) => return response,
+			Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
+		}
+	}
+	panic!("the worker never answered a put");
+}
+
 /// An in-process address no other test of this binary listens on.
 fn memory_address() -> Multiaddr {
 	static NEXT: AtomicU32 = AtomicU32::new(1);
@@ -182,56 +261,24 @@ async fn new_best(chain: &FakeChain, blocks: &mpsc::UnboundedSender<u32>, passed
 async fn the_worker_stores_serves_confirms_and_deletes_only_what_it_should() {
 	let owner = sr25519::Pair::from_seed(&[1; 32]);
 	let stranger = sr25519::Pair::from_seed(&[2; 32]);
-	let node_seed = [5u8; 32];
-	let node_key = ed25519::Pair::from_seed(&node_seed);
-	let chain = Arc::new(FakeChain { best: AtomicU32::new(10), ..Default::default() });
-	*chain.node.lock().unwrap() = Some(NodeInfo {
-		operator: AccountId32::from([9; 32]),
-		bond: 0,
-		addresses: Default::default(),
-		declared_disk: 0,
-		validate: false,
-		slot: Some(SLOT),
-		status: NodeStatus::Active,
-		registered_at: 0,
-	});
+	let node_key = ed25519::Pair::from_seed(&NODE_SEED);
+	let chain = registered_chain();
 	let stored = upload(&owner, 1, 4000);
 	chain.files.lock().unwrap().insert(stored.file_id, stored.file.clone());
 
 	let dir = tempfile::tempdir().unwrap();
-	let address = memory_address();
-	let mut config = Config::new(dir.path().to_path_buf(), 20_000);
-	config.listen = vec![address.clone()];
-	let keypair = keypair_from_seed(node_seed).unwrap();
-	let node_peer = keypair.public().to_peer_id();
 	let registry = substrate_prometheus_endpoint::Registry::new();
 	let metrics = crate::metrics::Metrics::register(&registry).unwrap();
-	let worker = Worker::new(config, keypair, chain.clone(), Some(metrics)).unwrap();
-	let passed = worker.passed.clone();
-	let (blocks, block_stream) = mpsc::unbounded_channel::<u32>();
-	let (_stop, stopped) = tokio::sync::oneshot::channel::<()>();
-	tokio::spawn(worker.run(tokio_stream(block_stream), async move {
-		let _ = stopped.await;
-	}));
+	let running = start(chain.clone(), Config::new(dir.path().to_path_buf(), 20_000), Some(metrics));
+	let (node_peer, at, blocks, passed) = (running.peer, running.at.clone(), &running.blocks, &*running.passed);
 
 	let client = Client::start(&GENESIS, Limits::default(), 16).unwrap();
-	let at = vec![address];
 	let index = ours(&stored.file);
-	// The listener may need a moment: retry the first put until it answers.
-	let mut first = None;
-	for _ in 0..50 {
-		match client
-			.put(node_peer, at.clone(), PutRequest { shard: stored.segments[0][usize::from(index)].clone().into() })
-			.await
-		{
-			Ok(response) => {
-				first = Some(response);
-				break;
-			},
-			Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
-		}
-	}
-	assert_eq!(first, Some(Ok(())), "our shard of segment 0 must be accepted");
+	assert_eq!(
+		first_put(&client, &running, PutRequest { shard: stored.segments[0][usize::from(index)].clone().into() }).await,
+		Ok(()),
+		"our shard of segment 0 must be accepted"
+	);
 	for segment in 1..stored.segments.len() {
 		let shard = stored.segments[segment][usize::from(index)].clone();
 		assert_eq!(
@@ -342,7 +389,7 @@ async fn the_worker_stores_serves_confirms_and_deletes_only_what_it_should() {
 	.await;
 	// New best blocks do not sign for it again while that confirmation may still land.
 	for number in [11, 12] {
-		new_best(&chain, &blocks, &passed, number).await;
+		new_best(&chain, blocks, passed, number).await;
 	}
 	assert_eq!(chain.confirmations.lock().unwrap().len(), 1, "a file was signed for twice");
 
@@ -358,23 +405,23 @@ async fn the_worker_stores_serves_confirms_and_deletes_only_what_it_should() {
 	chain.finalized.lock().unwrap().insert(stored.file_id, stored.file.clone());
 	set_confirmed(1 << index);
 	let recheck = 10 + resubmit_after;
-	new_best(&chain, &blocks, &passed, recheck).await;
+	new_best(&chain, blocks, passed, recheck).await;
 	assert_eq!(chain.confirmations.lock().unwrap().len(), 1, "signed for a file confirmed in the best chain");
 	set_confirmed(0);
 	// Looked at in the pass at `recheck`, it is not looked at again before
 	// `resubmit_after` more blocks: not every block while finality lags.
-	new_best(&chain, &blocks, &passed, recheck + 1).await;
+	new_best(&chain, blocks, passed, recheck + 1).await;
 	assert_eq!(chain.confirmations.lock().unwrap().len(), 1, "an unfinal file was looked at again too soon");
-	new_best(&chain, &blocks, &passed, recheck + resubmit_after).await;
+	new_best(&chain, blocks, passed, recheck + resubmit_after).await;
 	assert_eq!(chain.confirmations.lock().unwrap().len(), 2, "not signed again after the reorg");
 	// Once the confirmation is final the file leaves the list for good (the fake then
 	// forgets the confirmation: a worker still tracking the file would sign again).
 	set_confirmed(1 << index);
 	chain.finalized.lock().unwrap().remove(&stored.file_id);
-	new_best(&chain, &blocks, &passed, recheck + 2 * resubmit_after).await;
+	new_best(&chain, blocks, passed, recheck + 2 * resubmit_after).await;
 	set_confirmed(0);
 	let mut block = recheck + 3 * resubmit_after;
-	new_best(&chain, &blocks, &passed, block).await;
+	new_best(&chain, blocks, passed, block).await;
 	assert_eq!(
 		chain.confirmations.lock().unwrap().len(),
 		2,
@@ -438,7 +485,7 @@ async fn the_worker_stores_serves_confirms_and_deletes_only_what_it_should() {
 	assert!(folder.exists() && big_folder.exists());
 	for _ in 0..12 {
 		block += 1;
-		new_best(&chain, &blocks, &passed, block).await;
+		new_best(&chain, blocks, passed, block).await;
 		if !folder.exists() {
 			break;
 		}
@@ -446,9 +493,106 @@ async fn the_worker_stores_serves_confirms_and_deletes_only_what_it_should() {
 	assert!(!folder.exists(), "the shards of a removed file stayed on disk");
 	for _ in 0..4 {
 		block += 1;
-		new_best(&chain, &blocks, &passed, block).await;
+		new_best(&chain, blocks, passed, block).await;
 	}
 	assert!(big_folder.exists(), "the shards of a file in a block not yet final were deleted");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn with_every_disk_task_busy_a_request_is_refused_not_queued() {
+	let owner = sr25519::Pair::from_seed(&[1; 32]);
+	let chain = registered_chain();
+	let stored = upload(&owner, 1, 4000);
+	chain.files.lock().unwrap().insert(stored.file_id, stored.file.clone());
+	let dir = tempfile::tempdir().unwrap();
+	let mut config = Config::new(dir.path().to_path_buf(), 1 << 20);
+	config.disk_tasks = 1;
+	let node = start(chain.clone(), config, None);
+	let client = Client::start(&GENESIS, Limits::default(), 16).unwrap();
+	let index = usize::from(ours(&stored.file));
+	let shard = |segment: usize| PutRequest { shard: stored.segments[segment][index].clone().into() };
+	assert_eq!(first_put(&client, &node, shard(0)).await, Ok(()));
+	// The confirmation pass that shard set off ends (the file is incomplete: nothing to sign).
+	wait_for("the confirmation pass", || node.passed.load(Ordering::SeqCst) == 10).await;
+
+	// A slow chain read holds the one disk task...
+	chain.stall(true);
+	// (Released however the test ends: the runtime waits for its blocking tasks.)
+	struct Release(Arc<FakeChain>);
+	impl Drop for Release {
+		fn drop(&mut self) {
+			self.0.stall(false);
+		}
+	}
+	let _release = Release(chain.clone());
+	let slow = tokio::spawn({
+		let (client, peer, at, request) = (client.clone(), node.peer, node.at.clone(), shard(1));
+		async move { client.put(peer, at, request).await }
+	});
+	wait_for("the put holding the disk task", || chain.waiting.load(Ordering::SeqCst) == 1).await;
+	// ...so a put and a get are refused at once as busy (a client retries those), instead of
+	// waiting in a queue whose length the peers would decide.
+	let busy = Refusal::NotServing("busy, retry".into());
+	let within = Duration::from_secs(10);
+	let put = tokio::time::timeout(within, client.put(node.peer, node.at.clone(), shard(2))).await;
+	assert_eq!(put.expect("a put waited behind the busy disk task").unwrap(), Err(busy.clone()));
+	let read = signed_get(&owner, &client.peer_id(), stored.file_id, 0, index as u8);
+	let get = tokio::time::timeout(within, client.get(node.peer, node.at.clone(), read.clone())).await;
+	assert_eq!(get.expect("a get waited behind the busy disk task").unwrap(), Err(busy));
+	assert_eq!(chain.waiting.load(Ordering::SeqCst), 1, "a refused request reached the chain");
+	// A have probe needs no disk task: it is answered from memory meanwhile.
+	let holding = client
+		.have(node.peer, node.at.clone(), HaveRequest { file_id: stored.file_id })
+		.await
+		.unwrap()
+		.unwrap();
+	assert_eq!(holding.segments_stored, 1);
+
+	// Once the read returns, the held put completes and the next ones are served.
+	chain.stall(false);
+	assert_eq!(slow.await.unwrap().unwrap(), Ok(()));
+	assert_eq!(client.put(node.peer, node.at.clone(), shard(2)).await.unwrap(), Ok(()));
+	assert_eq!(client.get(node.peer, node.at.clone(), read).await.unwrap(), Ok(stored.segments[0][index].clone()));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn files_held_at_a_restart_are_confirmed_in_batches_of_at_most_32() {
+	let owner = sr25519::Pair::from_seed(&[1; 32]);
+	let node_key = ed25519::Pair::from_seed(&NODE_SEED);
+	let chain = registered_chain();
+	let dir = tempfile::tempdir().unwrap();
+	// One file more than a duty holds, every one held in full when the worker starts.
+	let count = MAX_FILES_PER_CONFIRMATION as u8 + 1;
+	{
+		let mut store = crate::store::ShardStore::open(dir.path(), 1 << 30).unwrap();
+		for salt in 0..count {
+			let held = upload(&owner, salt, 100);
+			let index = ours(&held.file);
+			for (segment, shards) in held.segments.iter().enumerate() {
+				store
+					.put(&held.file_id, segment as u32, index, &shards[usize::from(index)])
+					.unwrap();
+			}
+			chain.files.lock().unwrap().insert(held.file_id, held.file);
+		}
+	}
+	let ids: Vec<FileId> = chain.files.lock().unwrap().keys().copied().collect();
+	assert_eq!(ids.len(), usize::from(count));
+	let node = start(chain.clone(), Config::new(dir.path().to_path_buf(), 1 << 30), None);
+
+	// The first best block signs for 32 of them in one duty, the next for the one left.
+	new_best(&chain, &node.blocks, &node.passed, 11).await;
+	let first = chain.confirmations.lock().unwrap().clone();
+	assert_eq!(first.len(), 1, "the held files were not signed for in one duty");
+	assert_eq!(first[0].0.files.as_slice(), &ids[..MAX_FILES_PER_CONFIRMATION as usize]);
+	new_best(&chain, &node.blocks, &node.passed, 12).await;
+	let all = chain.confirmations.lock().unwrap().clone();
+	assert_eq!(all.len(), 2, "the file left over was not signed for at the next block");
+	assert_eq!(all[1].0.files.as_slice(), &ids[MAX_FILES_PER_CONFIRMATION as usize..]);
+	for (duty, signature) in &all {
+		let message = duty_message(&GENESIS, duty);
+		assert!(ed25519::Pair::verify(&ed25519::Signature::from_raw(*signature), &message, &node_key.public()));
+	}
 }
 
 /// An unbounded receiver as a `Stream`.
