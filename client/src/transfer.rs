@@ -260,3 +260,148 @@ pub async fn fetch_segment(
 	}
 	fetched
 }
+
+#[cfg(test)]
+mod tests {
+	//! Fetching against fake holders on in-memory addresses (the overlay's own stack:
+	//! Noise and Yamux on libp2p's memory transport), each a real swarm that answers as told.
+
+	use std::sync::{
+		atomic::{AtomicU64, AtomicUsize, Ordering},
+		Arc,
+	};
+
+	use libp2p::{identity, request_response, swarm::SwarmEvent};
+	use shoal_overlay::{
+		behaviour::{self, Behaviour, BehaviourEvent, Limits},
+		messages::Holding,
+	};
+
+	use super::*;
+
+	const GENESIS: [u8; 32] = [4; 32];
+	const BODY: usize = 1000;
+
+	/// How a fake holder answers a get.
+	#[derive(Clone, Copy, PartialEq)]
+	enum Manner {
+		/// At once, with its shard (and it answers the probe after `LATE_PROBE`).
+		Serves,
+		/// Never: it answers the probe at once, then keeps the get's stream open without a
+		/// word (a node whose disk or uplink stalled mid-body).
+		Stalls,
+	}
+
+	/// Serving holders answer the probe this late, so a staller ranks first.
+	const LATE_PROBE: Duration = Duration::from_millis(150);
+
+	/// An in-process address no other test of this binary listens on.
+	fn memory_address() -> Multiaddr {
+		static NEXT: AtomicU64 = AtomicU64::new(1);
+		let port = (u64::from(std::process::id()) << 32) | NEXT.fetch_add(1, Ordering::SeqCst);
+		format!("/memory/{port}").parse().unwrap()
+	}
+
+	/// A holder of shard index `shard` of a one-segment file, answering in `manner`; counts
+	/// the gets it was asked in `asked`.
+	fn holder(shard: u8, manner: Manner, asked: Arc<AtomicUsize>) -> Holder {
+		let keypair = identity::Keypair::generate_ed25519();
+		let node = keypair.public().try_into_ed25519().unwrap().to_bytes();
+		let peer = keypair.public().to_peer_id();
+		let behaviour = Behaviour::new(&keypair, &GENESIS, true, Limits::default());
+		let mut swarm = behaviour::swarm(keypair, behaviour, Limits::default()).unwrap();
+		let address = memory_address();
+		swarm.listen_on(address.clone()).unwrap();
+		tokio::spawn(async move {
+			let (late, mut due) = tokio::sync::mpsc::unbounded_channel();
+			// Get streams held open, never answered.
+			let mut stalled = Vec::new();
+			loop {
+				tokio::select! {
+					Some(channel) = due.recv() => {
+						let _ = swarm.behaviour_mut().have.send_response(channel, Ok(Holding { shard_index: shard, segments_stored: 1 }));
+					},
+					event = swarm.select_next_some() => match event {
+						SwarmEvent::Behaviour(BehaviourEvent::Have(request_response::Event::Message {
+							message: request_response::Message::Request { channel, .. },
+							..
+						})) => {
+							let late = late.clone();
+							let wait = if manner == Manner::Serves { LATE_PROBE } else { Duration::ZERO };
+							tokio::spawn(async move {
+								tokio::time::sleep(wait).await;
+								let _ = late.send(channel);
+							});
+						},
+						SwarmEvent::Behaviour(BehaviourEvent::Get(request_response::Event::Message {
+							message: request_response::Message::Request { channel, .. },
+							..
+						})) => {
+							asked.fetch_add(1, Ordering::SeqCst);
+							match manner {
+								Manner::Serves => {
+									let _ = swarm.behaviour_mut().get.send_response(channel, Ok(vec![shard; BODY]));
+								},
+								Manner::Stalls => stalled.push(channel),
+							}
+						},
+						_ => {},
+					},
+				}
+			}
+		});
+		Holder { shard, node, peer, addresses: vec![address] }
+	}
+
+	#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+	async fn a_holder_that_answers_the_probe_then_stalls_the_body_costs_a_hedge_not_the_fetch() {
+		let stalls = Arc::new(AtomicUsize::new(0));
+		let serves = Arc::new(AtomicUsize::new(0));
+		// Shard 0's holder answers the probe first and then stalls; 1, 2 and 3 serve.
+		let holders = vec![
+			holder(0, Manner::Stalls, stalls.clone()),
+			holder(1, Manner::Serves, serves.clone()),
+			holder(2, Manner::Serves, serves.clone()),
+			holder(3, Manner::Serves, serves.clone()),
+		];
+		let client = Client::start(&GENESIS, Limits::default(), 16).unwrap();
+		let signer = Keypair::from_secret_key([7; 32]).unwrap();
+		let file_id = [9; 32];
+		let k = 2;
+
+		// As `get` does: probe, the fastest first, then fetch with a hedge.
+		let (ready, silent) = probe(&client, &holders, &file_id, 1, k + 2).await;
+		assert!(silent.is_empty(), "a holder did not answer the probe");
+		assert_eq!(ready.first().map(|(h, _)| h.shard), Some(0), "the staller did not answer the probe first");
+		let candidates: Vec<Holder> = ready.into_iter().map(|(h, _)| h).collect();
+		// Well below the overlay's request timeout (a minute), after which the stalled get
+		// would fail and be replaced even without hedging.
+		let bound = Duration::from_secs(20);
+		let fetched = tokio::time::timeout(
+			bound,
+			fetch_segment(
+				&client,
+				&signer,
+				&GENESIS,
+				file_id,
+				0,
+				&candidates,
+				k,
+				Duration::from_millis(200),
+				|bytes| bytes.len() == BODY,
+			),
+		)
+		.await
+		.expect("the stalled body held up the fetch: no hedge");
+
+		assert_eq!(fetched.shards.len(), k);
+		assert!(!fetched.served_by.contains_key(&0), "the staller is named as serving");
+		assert_eq!(fetched.served_by.len(), k);
+		// One hedge: the staller and one server asked first, one more after the delay;
+		// the fourth holder never.
+		assert_eq!(stalls.load(Ordering::SeqCst), 1);
+		assert_eq!(serves.load(Ordering::SeqCst), k);
+		assert_eq!(fetched.bytes, (k * BODY) as u64, "bytes fetched beyond the k shards");
+		assert!(fetched.failures.is_empty(), "{:?}", fetched.failures);
+	}
+}
