@@ -1,14 +1,50 @@
 //! Bad command lines and bad environments: one line naming the problem, a non-zero exit,
 //! no panic.
 
-use std::{net::TcpListener, process::Command};
+use std::{
+	io::Read,
+	net::TcpListener,
+	process::{Command, Stdio},
+	time::{Duration, Instant},
+};
 
 use shoal_e2e::{node_binary, serial};
 
+/// How long a command that should fail may take: a node that starts instead of failing
+/// (its check missing) is killed and the test fails, rather than the test hanging.
+const FAIL_WITHIN: Duration = Duration::from_secs(60);
+
+/// Run the node with `args`; its exit code and stderr. Killed after [`FAIL_WITHIN`], which
+/// fails the test.
 fn run(args: &[&str]) -> (i32, String) {
-	let output = Command::new(node_binary()).args(args).output().expect("the node binary runs");
-	let stderr = String::from_utf8_lossy(&output.stderr).to_string();
-	(output.status.code().unwrap_or(-1), stderr)
+	let mut child = Command::new(node_binary())
+		.args(args)
+		.stdout(Stdio::null())
+		.stderr(Stdio::piped())
+		.spawn()
+		.expect("the node binary runs");
+	// Read stderr beside the wait, so a chatty node never blocks on a full pipe.
+	let mut pipe = child.stderr.take().expect("stderr is piped");
+	let reader = std::thread::spawn(move || {
+		let mut text = String::new();
+		let _ = pipe.read_to_string(&mut text);
+		text
+	});
+	let started = Instant::now();
+	let status = loop {
+		if let Some(status) = child.try_wait().expect("waiting on the node") {
+			break status;
+		}
+		if started.elapsed() > FAIL_WITHIN {
+			let _ = child.kill();
+			let _ = child.wait();
+			let stderr = reader.join().unwrap_or_default();
+			panic!("shoal-node {args:?} was still running after {FAIL_WITHIN:?}: it should have failed\n{stderr}");
+		}
+		std::thread::sleep(Duration::from_millis(50));
+	};
+	let stderr = reader.join().unwrap_or_default();
+	(status.code().unwrap_or(-1), stderr)
 }
 
 fn assert_clean_failure(args: &[&str], mentions: &str) {
