@@ -579,6 +579,12 @@ impl<C: ChainView> Shared<C> {
 		}
 		let failed = |error: StoreError| match error {
 			StoreError::QuotaFull { .. } => Refusal::QuotaFull,
+			// A full disk refuses like a full quota: nothing stored is touched, the shard's
+			// temporary file is gone, and the node goes on serving what it holds.
+			StoreError::Io { ref source, .. } if source.kind() == std::io::ErrorKind::StorageFull => {
+				log::error!(target: LOG_TARGET, "the disk is full, refusing new shards until space is freed: {error}");
+				Refusal::QuotaFull
+			},
 			other => {
 				log::error!(target: LOG_TARGET, "could not store a shard: {other}");
 				Refusal::Internal

@@ -9,7 +9,9 @@
 //!
 //! The quota counts the bytes of stored shards and of shards being written; a shard that
 //! would pass it is refused with [`StoreError::QuotaFull`] and nothing already stored is
-//! touched.
+//! touched. A disk that fills before the quota does fails the write with `ENOSPC`: the
+//! shard's temporary file is removed, nothing stored is touched, and the worker refuses the
+//! shard as it refuses one over the quota.
 //!
 //! ## Locking
 //! The worker keeps the store behind one mutex that its event loop also takes (to answer

@@ -556,6 +556,45 @@ async fn with_every_disk_task_busy_a_request_is_refused_not_queued() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_full_disk_refuses_new_shards_and_keeps_serving_old_ones() {
+	let owner = sr25519::Pair::from_seed(&[1; 32]);
+	let chain = registered_chain();
+	let stored = upload(&owner, 1, 4000);
+	chain.files.lock().unwrap().insert(stored.file_id, stored.file.clone());
+	let dir = tempfile::tempdir().unwrap();
+	let node = start(chain.clone(), Config::new(dir.path().to_path_buf(), 1 << 30), None);
+	let client = Client::start(&GENESIS, Limits::default(), 16).unwrap();
+	let index = usize::from(ours(&stored.file));
+	let shard = |segment: usize| PutRequest { shard: stored.segments[segment][index].clone().into() };
+	assert_eq!(first_put(&client, &node, shard(0)).await, Ok(()));
+
+	// The disk fills up, well inside the quota: every temporary file segment 1's shard may
+	// be written to is `/dev/full`, where the kernel answers each write with ENOSPC.
+	let tmp = dir.path().join("tmp");
+	let hex: String = stored.file_id.iter().map(|b| format!("{b:02x}")).collect();
+	let full = |n: u32| tmp.join(format!("{hex}.1.{index}.{n}"));
+	for n in 1..=50 {
+		std::os::unix::fs::symlink("/dev/full", full(n)).unwrap();
+	}
+	assert_eq!(client.put(node.peer, node.at.clone(), shard(1)).await.unwrap(), Err(Refusal::QuotaFull));
+	assert_eq!(std::fs::read_dir(&tmp).unwrap().count(), 49, "the failed write's temporary file was left behind");
+	// What it held is untouched and still served.
+	let holding = client
+		.have(node.peer, node.at.clone(), HaveRequest { file_id: stored.file_id })
+		.await
+		.unwrap()
+		.unwrap();
+	assert_eq!(holding.segments_stored, 1, "a shard the full disk refused is counted as held");
+	let read = signed_get(&owner, &client.peer_id(), stored.file_id, 0, index as u8);
+	assert_eq!(client.get(node.peer, node.at.clone(), read).await.unwrap(), Ok(stored.segments[0][index].clone()));
+	// Space freed, the same shard is taken.
+	for n in 1..=50 {
+		let _ = std::fs::remove_file(full(n));
+	}
+	assert_eq!(client.put(node.peer, node.at.clone(), shard(1)).await.unwrap(), Ok(()));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn files_held_at_a_restart_are_confirmed_in_batches_of_at_most_32() {
 	let owner = sr25519::Pair::from_seed(&[1; 32]);
 	let node_key = ed25519::Pair::from_seed(&NODE_SEED);

@@ -30,8 +30,8 @@ pub enum Refusal {
 	/// The shard's file root is not the one on chain.
 	#[error("the shard does not belong to the file root on chain")]
 	WrongFileRoot,
-	/// The node's disk quota is full.
-	#[error("the node's storage quota is full")]
+	/// The node's storage is full: its quota, or the disk itself (`ENOSPC`).
+	#[error("the node's storage is full (its quota, or its disk)")]
 	QuotaFull,
 	/// The node does not hold the shard asked for.
 	#[error("this node does not hold that shard")]
