@@ -355,17 +355,8 @@ pub async fn put(
 			let (more, failed_again, _) =
 				push_all(&encoder, &commitment, &source, &client, &retry, threads, progress).await?;
 			sent += more;
-			for holder in &retry {
-				match failed_again.get(&holder.shard) {
-					Some(why) => {
-						failed.insert(holder.shard, why.clone());
-					},
-					None => {
-						failed.remove(&holder.shard);
-						pushed_again.push(holder.shard);
-					},
-				}
-			}
+			let retried: Vec<u8> = retry.iter().map(|h| h.shard).collect();
+			pushed_again = settle_second_push(&mut failed, &retried, &failed_again);
 		}
 	}
 	let k = usize::from(record.params.data_shards);
@@ -480,6 +471,30 @@ fn shards_to_push_again(
 		.filter(|entry| misviewed.contains(&entry.0) || !placed.contains(entry))
 		.map(|&(shard, _)| shard)
 		.collect()
+}
+
+/// Take in the second push's outcome: each `retried` shard index is failed with the second
+/// push's reason (`failed_again`) or, if it went through, no longer failed whatever the
+/// first push said; the others keep the first push's outcome. Returns the indices that went
+/// through ([`PutReport::pushed_again`]).
+fn settle_second_push(
+	failed: &mut BTreeMap<u8, String>,
+	retried: &[u8],
+	failed_again: &BTreeMap<u8, String>,
+) -> Vec<u8> {
+	let mut pushed_again = Vec::new();
+	for &shard in retried {
+		match failed_again.get(&shard) {
+			Some(why) => {
+				failed.insert(shard, why.clone());
+			},
+			None => {
+				failed.remove(&shard);
+				pushed_again.push(shard);
+			},
+		}
+	}
+	pushed_again
 }
 
 /// Encode the file again and push every shard; returns the bytes sent, by shard index the
@@ -1035,6 +1050,19 @@ mod tests {
 		// A slot empty in the final placement has no one to push to.
 		let emptied = vec![(0, a), (2, c)];
 		assert!(shards_to_push_again(&placed, &emptied, &BTreeSet::from([1])).is_empty());
+	}
+
+	#[test]
+	fn a_second_push_settles_the_shards_it_retried_and_only_those() {
+		let why = |text: &str| text.to_string();
+		// Shard 0 got no answer the first time (not retried); shard 2 was refused for its
+		// holder's view; shard 1 went through, but the final placement moved it.
+		let mut failed = BTreeMap::from([(0, why("no answer")), (2, why("NotYourShard"))]);
+		// The second push: 2 goes through, 1's new holder does not answer.
+		let failed_again = BTreeMap::from([(1, why("no answer from the new holder"))]);
+		let pushed_again = settle_second_push(&mut failed, &[1, 2], &failed_again);
+		assert_eq!(pushed_again, vec![2]);
+		assert_eq!(failed, BTreeMap::from([(0, why("no answer")), (1, why("no answer from the new holder"))]));
 	}
 
 	const SIX: Duration = Duration::from_secs(6);
