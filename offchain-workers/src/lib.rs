@@ -148,6 +148,8 @@ struct Shared<C> {
 	node: [u8; 32],
 	keypair: Keypair,
 	metrics: Option<Metrics>,
+	/// The last write failed for a full disk (logged once per spell).
+	disk_full: std::sync::atomic::AtomicBool,
 }
 
 /// The storage worker of one node.
@@ -214,7 +216,14 @@ impl<C: ChainView> Worker<C> {
 		);
 		Ok(Worker {
 			config,
-			shared: Arc::new(Shared { chain, store: Mutex::new(store), node, keypair, metrics }),
+			shared: Arc::new(Shared {
+				chain,
+				store: Mutex::new(store),
+				node,
+				keypair,
+				metrics,
+				disk_full: Default::default(),
+			}),
 			unconfirmed,
 			sweep_from: None,
 			confirm_at: None,
@@ -581,8 +590,13 @@ impl<C: ChainView> Shared<C> {
 			StoreError::QuotaFull { .. } => Refusal::QuotaFull,
 			// A full disk refuses like a full quota: nothing stored is touched, the shard's
 			// temporary file is gone, and the node goes on serving what it holds.
-			StoreError::Io { ref source, .. } if source.kind() == std::io::ErrorKind::StorageFull => {
-				log::error!(target: LOG_TARGET, "the disk is full, refusing new shards until space is freed: {error}");
+			StoreError::Io { ref source, .. }
+				if matches!(source.kind(), std::io::ErrorKind::StorageFull | std::io::ErrorKind::QuotaExceeded) =>
+			{
+				// Said once when it fills (each refusal has its own line as well).
+				if !self.disk_full.swap(true, std::sync::atomic::Ordering::Relaxed) {
+					log::error!(target: LOG_TARGET, "the disk is full, refusing new shards until space is freed: {error}");
+				}
 				Refusal::QuotaFull
 			},
 			other => {
@@ -605,6 +619,9 @@ impl<C: ChainView> Shared<C> {
 			.map_err(|_| Refusal::Internal)?
 			.finish(reservation, written.is_ok());
 		written.map_err(failed)?;
+		if self.disk_full.swap(false, std::sync::atomic::Ordering::Relaxed) {
+			log::info!(target: LOG_TARGET, "the disk has room again: taking new shards");
+		}
 		if !kept {
 			// The file's index on this slot moved while this shard was written.
 			return Err(Refusal::NotYourShard(header.shard_index));

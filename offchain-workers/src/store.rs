@@ -9,9 +9,10 @@
 //!
 //! The quota counts the bytes of stored shards and of shards being written; a shard that
 //! would pass it is refused with [`StoreError::QuotaFull`] and nothing already stored is
-//! touched. A disk that fills before the quota does fails the write with `ENOSPC`: the
-//! shard's temporary file is removed, nothing stored is touched, and the worker refuses the
-//! shard as it refuses one over the quota.
+//! touched (but see "One shard index per file" for a shard of a new index). A disk that
+//! fills before the quota does fails the write with `ENOSPC` (or `EDQUOT` under a disk
+//! quota of the system's): the shard's temporary file is removed, nothing stored is touched,
+//! and the worker refuses the shard as it refuses one over the quota.
 //!
 //! ## Locking
 //! The worker keeps the store behind one mutex that its event loop also takes (to answer
@@ -394,25 +395,35 @@ mod tests {
 				.map(|entries| entries.count())
 				.unwrap_or(0)
 		};
+		/// The child, killed however the round ends (a failed check must not leave it
+		/// writing).
+		struct Child(std::process::Child);
+		impl Drop for Child {
+			fn drop(&mut self) {
+				let _ = self.0.kill();
+				let _ = self.0.wait();
+			}
+		}
 		let mut mid_write = 0;
 		for round in 0..12u64 {
-			let mut child = std::process::Command::new(std::env::current_exe().unwrap())
-				.args(["store::tests::crash_child", "--exact", "--test-threads=1"])
-				.env(CRASH_DIR, dir.path())
-				.stdout(std::process::Stdio::null())
-				.stderr(std::process::Stdio::null())
-				.spawn()
-				.unwrap();
+			let mut child = Child(
+				std::process::Command::new(std::env::current_exe().unwrap())
+					.args(["store::tests::crash_child", "--exact", "--test-threads=1"])
+					.env(CRASH_DIR, dir.path())
+					.stdout(std::process::Stdio::null())
+					.spawn()
+					.unwrap(),
+			);
 			// Let it store a few shards, then kill it at a moment that varies by round.
 			let (before, started) = (stored(), std::time::Instant::now());
 			while stored() < before + 3 {
 				assert!(started.elapsed() < std::time::Duration::from_secs(60), "the child stored nothing");
-				assert!(child.try_wait().unwrap().is_none(), "the child exited");
+				assert!(child.0.try_wait().unwrap().is_none(), "the child exited (its stderr is above)");
 				std::thread::sleep(std::time::Duration::from_millis(1));
 			}
 			std::thread::sleep(std::time::Duration::from_micros(round * 1_237 % 5_000));
-			child.kill().unwrap();
-			child.wait().unwrap();
+			child.0.kill().unwrap();
+			child.0.wait().unwrap();
 			if fs::read_dir(&tmp).unwrap().next().is_some() {
 				mid_write += 1;
 			}

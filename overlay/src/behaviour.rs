@@ -195,9 +195,9 @@ pub fn swarm_with(
 	Ok(SwarmBuilder::with_existing_identity(keypair)
 		.with_tokio()
 		.with_other_transport(|key| -> Result<_, Box<dyn std::error::Error + Send + Sync>> {
-			// TCP, and in-process `/memory/N` addresses for the worker's unit tests (a swarm
-			// in memory; such an address never leaves the process, and an IP address never
-			// reaches the memory transport).
+			// TCP, and in-process `/memory/N` addresses for the worker's and the client's unit
+			// tests (a swarm in memory; such an address never leaves the process, and an IP
+			// address never reaches the memory transport).
 			let tcp = tcp::tokio::Transport::new(tcp::Config::default().nodelay(true))
 				.map(|stream, _| futures::io::BufReader::with_capacity(READ_BUFFER, stream))
 				.or_transport(libp2p::core::transport::MemoryTransport::default())

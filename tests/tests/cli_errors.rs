@@ -17,7 +17,13 @@ const FAIL_WITHIN: Duration = Duration::from_secs(60);
 /// Run the node with `args`; its exit code and stderr. Killed after [`FAIL_WITHIN`], which
 /// fails the test.
 fn run(args: &[&str]) -> (i32, String) {
-	let mut child = Command::new(node_binary())
+	run_program(&node_binary(), args)
+}
+
+/// Run `program` with `args`; its exit code and stderr. Killed after [`FAIL_WITHIN`], which
+/// fails the test.
+fn run_program(program: &std::path::Path, args: &[&str]) -> (i32, String) {
+	let mut child = Command::new(program)
 		.args(args)
 		.stdout(Stdio::null())
 		.stderr(Stdio::piped())
@@ -39,7 +45,10 @@ fn run(args: &[&str]) -> (i32, String) {
 			let _ = child.kill();
 			let _ = child.wait();
 			let stderr = reader.join().unwrap_or_default();
-			panic!("shoal-node {args:?} was still running after {FAIL_WITHIN:?}: it should have failed\n{stderr}");
+			panic!(
+				"{} {args:?} was still running after {FAIL_WITHIN:?}: it should have failed\n{stderr}",
+				program.display()
+			);
 		}
 		std::thread::sleep(Duration::from_millis(50));
 	};
@@ -125,12 +134,8 @@ fn an_unwritable_base_path_is_named() {
 
 /// `shoal` against a node it must not or cannot reach: one line saying what to do, exit 1.
 fn shoal_fails(args: &[&str], mentions: &[&str]) {
-	let output = Command::new(shoal_e2e::shoal_binary())
-		.args(args)
-		.output()
-		.expect("the shoal binary runs");
-	let stderr = String::from_utf8_lossy(&output.stderr);
-	assert_eq!(output.status.code(), Some(1), "{args:?} should exit 1:\n{stderr}");
+	let (code, stderr) = run_program(&shoal_e2e::shoal_binary(), args);
+	assert_eq!(code, 1, "{args:?} should exit 1:\n{stderr}");
 	assert!(!stderr.contains("panicked"), "{args:?} panicked:\n{stderr}");
 	let lines: Vec<&str> = stderr.lines().collect();
 	assert_eq!(lines.len(), 1, "{args:?} should print one line:\n{stderr}");
