@@ -57,6 +57,8 @@ struct FakeChain {
 	unstalled: std::sync::Condvar,
 	/// Reads of a file waiting on `stalled`.
 	waiting: AtomicU32,
+	/// While true, the pool refuses every confirmation.
+	refuse_confirmations: std::sync::atomic::AtomicBool,
 }
 
 impl FakeChain {
@@ -104,6 +106,9 @@ impl ChainView for FakeChain {
 		Ok(NodeFiles::default())
 	}
 	fn submit_confirmation(&self, duty: ShardConfirmation<u32>, signature: NodeSignature) -> Result<(), String> {
+		if self.refuse_confirmations.load(Ordering::SeqCst) {
+			return Err("the pool is full".into());
+		}
 		self.confirmations.lock().unwrap().push((duty, signature));
 		Ok(())
 	}
@@ -368,6 +373,23 @@ async fn the_worker_stores_serves_confirms_and_deletes_only_what_it_should() {
 	assert_eq!(metric("shoal_worker_requests_total", &[("protocol", "get"), ("outcome", "served")]), 1.0);
 	assert_eq!(metric("shoal_worker_requests_total", &[("protocol", "get"), ("outcome", "refused")]), 4.0);
 	assert!(metric("shoal_worker_overlay_peers", &[]) >= 1.0, "no overlay peer counted");
+	// Every answered put and get has its time in the latency histogram.
+	let timed = |protocol: &str| -> u64 {
+		registry
+			.gather()
+			.iter()
+			.filter(|family| family.get_name() == "shoal_worker_request_seconds")
+			.flat_map(|family| family.get_metric().to_vec())
+			.find(|m| {
+				m.get_label()
+					.iter()
+					.any(|l| l.get_name() == "protocol" && l.get_value() == protocol)
+			})
+			.map(|m| m.get_histogram().get_sample_count())
+			.unwrap_or(0)
+	};
+	assert_eq!(timed("put") as f64, segments + 3.0);
+	assert_eq!(timed("get"), 5);
 
 	// The file is held in full since its last shard landed: the worker confirms it without
 	// waiting for a new block (no block has been sent), at the best block, with a valid
@@ -638,6 +660,47 @@ async fn files_held_at_a_restart_are_confirmed_in_batches_of_at_most_32() {
 		let message = duty_message(&GENESIS, duty);
 		assert!(ed25519::Pair::verify(&ed25519::Signature::from_raw(*signature), &message, &node_key.public()));
 	}
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_confirmation_the_pool_refuses_is_counted_and_signed_again_at_the_next_block() {
+	let owner = sr25519::Pair::from_seed(&[1; 32]);
+	let chain = registered_chain();
+	let dir = tempfile::tempdir().unwrap();
+	let held = upload(&owner, 1, 100);
+	{
+		let mut store = crate::store::ShardStore::open(dir.path(), 1 << 20).unwrap();
+		let index = ours(&held.file);
+		store
+			.put(&held.file_id, 0, index, &held.segments[0][usize::from(index)])
+			.unwrap();
+	}
+	chain.files.lock().unwrap().insert(held.file_id, held.file.clone());
+	let registry = substrate_prometheus_endpoint::Registry::new();
+	let metrics = crate::metrics::Metrics::register(&registry).unwrap();
+	let node = start(chain.clone(), Config::new(dir.path().to_path_buf(), 1 << 20), Some(metrics));
+	let confirmed = |outcome: &str| -> u64 {
+		registry
+			.gather()
+			.iter()
+			.filter(|family| family.get_name() == "shoal_worker_confirmations_total")
+			.flat_map(|family| family.get_metric().to_vec())
+			.find(|m| m.get_label().iter().any(|l| l.get_value() == outcome))
+			.map(|m| m.get_counter().get_value() as u64)
+			.unwrap_or(0)
+	};
+
+	chain.refuse_confirmations.store(true, Ordering::SeqCst);
+	new_best(&chain, &node.blocks, &node.passed, 11).await;
+	assert_eq!((confirmed("failed"), confirmed("submitted")), (1, 0));
+	assert!(chain.confirmations.lock().unwrap().is_empty());
+	// Not `resubmit_after` blocks later: at the very next one.
+	chain.refuse_confirmations.store(false, Ordering::SeqCst);
+	new_best(&chain, &node.blocks, &node.passed, 12).await;
+	assert_eq!((confirmed("failed"), confirmed("submitted")), (1, 1));
+	let confirmations = chain.confirmations.lock().unwrap().clone();
+	assert_eq!(confirmations.len(), 1);
+	assert_eq!((confirmations[0].0.files.as_slice(), confirmations[0].0.signed_at), (&[held.file_id][..], 12));
 }
 
 /// An unbounded receiver as a `Stream`.
