@@ -7,7 +7,7 @@
 //! fails and whenever the hedge delay passes with shards missing: a slow node costs a hedge,
 //! not the tail. Every shard is checked against the file root before it counts. The output
 //! is written to a temporary file beside `OUT` and renamed into place only when complete, so
-//! no partial file ever carries `OUT`'s name.
+//! no partial file ever carries `OUT`'s name; on any failure the temporary file is deleted.
 
 use std::{
 	collections::BTreeMap,
@@ -80,76 +80,128 @@ pub async fn get(
 	let fastest = ready.first().map(|(_, t)| *t).unwrap_or(Duration::from_millis(200));
 	let hedge_after = (fastest * 3).max(Duration::from_millis(200));
 
-	let folder = output.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-	let temporary = folder.join(format!(
-		".{}.shoal-partial",
-		output
-			.file_name()
-			.map(|n| n.to_string_lossy().to_string())
-			.unwrap_or_else(|| "download".into())
-	));
-	let result = async {
-		let mut out = std::fs::File::create(&temporary).map_err(ClientError::io(temporary.display()))?;
-		let mut report = GetReport {
-			file_id: name.clone(),
-			bytes_returned: 0,
-			bytes_fetched: 0,
-			seconds: 0.0,
-			first_byte_seconds: 0.0,
-			served_by: Vec::new(),
-			failures: Vec::new(),
-		};
-		progress.phase("fetching", file.record.size);
-		let genesis = chain.genesis();
-		for segment in 0..segments {
-			let fetched = transfer::fetch_segment(
-				&client,
-				&identity.signer,
-				&genesis,
-				file_id,
+	let mut partial = PartialOutput::create(output)?;
+	// On any error below, `partial` is dropped, which deletes it.
+	let mut report = GetReport {
+		file_id: name.clone(),
+		bytes_returned: 0,
+		bytes_fetched: 0,
+		seconds: 0.0,
+		first_byte_seconds: 0.0,
+		served_by: Vec::new(),
+		failures: Vec::new(),
+	};
+	progress.phase("fetching", file.record.size);
+	let genesis = chain.genesis();
+	for segment in 0..segments {
+		let fetched = transfer::fetch_segment(
+			&client,
+			&identity.signer,
+			&genesis,
+			file_id,
+			segment,
+			&candidates,
+			k,
+			hedge_after,
+			|bytes| decoder.check_shard(segment, bytes).is_ok(),
+		)
+		.await;
+		report.bytes_fetched += fetched.bytes;
+		report.failures.extend(fetched.failures.iter().cloned());
+		if fetched.shards.len() < k {
+			return Err(ClientError::NotEnoughShards {
 				segment,
-				&candidates,
-				k,
-				hedge_after,
-				|bytes| decoder.check_shard(segment, bytes).is_ok(),
-			)
-			.await;
-			report.bytes_fetched += fetched.bytes;
-			report.failures.extend(fetched.failures.iter().cloned());
-			if fetched.shards.len() < k {
-				return Err(ClientError::NotEnoughShards {
-					segment,
-					got: fetched.shards.len(),
-					needed: k,
-					detail: if fetched.failures.is_empty() {
-						format!("{} of {} holders said they hold the file", ready.len(), holders.len())
-					} else {
-						fetched.failures.join("; ")
-					},
-				});
-			}
-			let plain = decoder.decode_segment(segment, &fetched.shards)?;
-			out.write_all(&plain).map_err(ClientError::io(temporary.display()))?;
-			if segment == 0 {
-				report.first_byte_seconds = started.elapsed().as_secs_f64();
-			}
-			report.bytes_returned += plain.len() as u64;
-			progress.advance(plain.len() as u64);
-			report.served_by.push(fetched.served_by);
+				got: fetched.shards.len(),
+				needed: k,
+				detail: if fetched.failures.is_empty() {
+					format!("{} of {} holders said they hold the file", ready.len(), holders.len())
+				} else {
+					fetched.failures.join("; ")
+				},
+			});
 		}
-		out.sync_all().map_err(ClientError::io(temporary.display()))?;
-		Ok(report)
+		let plain = decoder.decode_segment(segment, &fetched.shards)?;
+		partial.write(&plain)?;
+		if segment == 0 {
+			report.first_byte_seconds = started.elapsed().as_secs_f64();
+		}
+		report.bytes_returned += plain.len() as u64;
+		progress.advance(plain.len() as u64);
+		report.served_by.push(fetched.served_by);
 	}
-	.await;
-	match result {
-		Ok(mut report) => {
-			std::fs::rename(&temporary, output).map_err(ClientError::io(output.display()))?;
-			report.seconds = started.elapsed().as_secs_f64();
-			Ok(report)
-		},
-		Err(error) => {
-			let _ = std::fs::remove_file(&temporary);
-			Err(error)
-		},
+	partial.commit()?;
+	report.seconds = started.elapsed().as_secs_f64();
+	Ok(report)
+}
+
+/// The output of a get while it is written: a temporary file beside `OUT` that takes
+/// `OUT`'s name only once complete ([`PartialOutput::commit`]), and is deleted when dropped
+/// uncommitted (an error, a panic, a cancelled future), so no partial file ever carries
+/// `OUT`'s name and none is left beside it.
+struct PartialOutput {
+	file: std::fs::File,
+	temporary: std::path::PathBuf,
+	output: std::path::PathBuf,
+	committed: bool,
+}
+
+impl PartialOutput {
+	fn create(output: &Path) -> Result<Self, ClientError> {
+		let folder = output.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+		let temporary = folder.join(format!(
+			".{}.shoal-partial",
+			output
+				.file_name()
+				.map(|n| n.to_string_lossy().to_string())
+				.unwrap_or_else(|| "download".into())
+		));
+		let file = std::fs::File::create(&temporary).map_err(ClientError::io(temporary.display()))?;
+		Ok(PartialOutput { file, temporary, output: output.to_path_buf(), committed: false })
+	}
+
+	fn write(&mut self, bytes: &[u8]) -> Result<(), ClientError> {
+		self.file.write_all(bytes).map_err(ClientError::io(self.temporary.display()))
+	}
+
+	/// Flush to disk and rename into place.
+	fn commit(mut self) -> Result<(), ClientError> {
+		self.file.sync_all().map_err(ClientError::io(self.temporary.display()))?;
+		std::fs::rename(&self.temporary, &self.output).map_err(ClientError::io(self.output.display()))?;
+		self.committed = true;
+		Ok(())
+	}
+}
+
+impl Drop for PartialOutput {
+	fn drop(&mut self) {
+		if !self.committed {
+			let _ = std::fs::remove_file(&self.temporary);
+		}
+	}
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	#[test]
+	fn a_partial_output_never_carries_the_name_and_is_not_left_behind() {
+		let dir = tempfile::tempdir().unwrap();
+		let output = dir.path().join("out.bin");
+		std::fs::write(&output, b"what was there before").unwrap();
+		// A get that fails after writing part of the file.
+		let mut partial = PartialOutput::create(&output).unwrap();
+		partial.write(&[1; 4096]).unwrap();
+		drop(partial);
+		assert_eq!(std::fs::read(&output).unwrap(), b"what was there before", "OUT was touched by a failed get");
+		let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+		assert_eq!(names, vec![std::ffi::OsString::from("out.bin")], "a partial file was left behind");
+		// One that completes replaces OUT whole.
+		let mut partial = PartialOutput::create(&output).unwrap();
+		partial.write(b"the whole ").unwrap();
+		partial.write(b"file").unwrap();
+		partial.commit().unwrap();
+		assert_eq!(std::fs::read(&output).unwrap(), b"the whole file");
+		assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
 	}
 }

@@ -292,6 +292,8 @@ mod tests {
 		/// Never: it answers the probe at once, then keeps the get's stream open without a
 		/// word (a node whose disk or uplink stalled mid-body).
 		Stalls,
+		/// At once, with a shard one byte short (which does not verify).
+		Corrupts,
 	}
 
 	/// Serving holders answer the probe this late, so a staller ranks first.
@@ -345,6 +347,9 @@ mod tests {
 									let _ = swarm.behaviour_mut().get.send_response(channel, Ok(vec![shard; BODY]));
 								},
 								Manner::Stalls => stalled.push(channel),
+								Manner::Corrupts => {
+									let _ = swarm.behaviour_mut().get.send_response(channel, Ok(vec![shard; BODY - 1]));
+								},
 							}
 						},
 						_ => {},
@@ -402,5 +407,35 @@ mod tests {
 		assert_eq!(serves.load(Ordering::SeqCst), k);
 		assert_eq!(fetched.bytes, (k * BODY) as u64, "bytes fetched beyond the k shards");
 		assert!(fetched.failures.is_empty(), "{:?}", fetched.failures);
+	}
+
+	#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+	async fn a_shard_that_does_not_verify_is_not_counted_and_its_holder_is_replaced_at_once() {
+		let corrupts = Arc::new(AtomicUsize::new(0));
+		let serves = Arc::new(AtomicUsize::new(0));
+		let candidates = vec![
+			holder(0, Manner::Corrupts, corrupts.clone()),
+			holder(1, Manner::Serves, serves.clone()),
+			holder(2, Manner::Serves, serves.clone()),
+		];
+		let client = Client::start(&GENESIS, Limits::default(), 16).unwrap();
+		let signer = Keypair::from_secret_key([7; 32]).unwrap();
+		// No hedge within the test's bound: only the failure can bring the third holder in.
+		let (hedge_after, bound) = (Duration::from_secs(60), Duration::from_secs(20));
+		let fetched = tokio::time::timeout(
+			bound,
+			fetch_segment(&client, &signer, &GENESIS, [9; 32], 0, &candidates, 2, hedge_after, |bytes| {
+				bytes.len() == BODY
+			}),
+		)
+		.await
+		.expect("a holder that sent a bad shard was not replaced at once");
+		let servers: BTreeMap<u8, String> = candidates[1..].iter().map(|h| (h.shard, h.name())).collect();
+		assert_eq!(fetched.served_by, servers);
+		assert_eq!(fetched.shards.iter().map(|s| s[0]).collect::<std::collections::BTreeSet<_>>(), [1, 2].into());
+		assert_eq!(fetched.failures, vec![format!("{} sent a shard that does not verify", candidates[0].name())]);
+		// What it sent still counts as fetched.
+		assert_eq!(fetched.bytes, (3 * BODY - 1) as u64);
+		assert_eq!((corrupts.load(Ordering::SeqCst), serves.load(Ordering::SeqCst)), (1, 2));
 	}
 }
