@@ -34,7 +34,7 @@ pub enum ClientError {
 		path: String,
 	},
 	/// The mnemonic is not valid.
-	#[error("the mnemonic is not valid BIP39: {0}")]
+	#[error("the mnemonic is not valid BIP39: {0} — check its words and their order (12 or 24 English words, as `shoal keys new` printed them)")]
 	BadMnemonic(String),
 	/// Keys exist where new ones would be written.
 	#[error("keys already exist at {path}; remove the file first if you really want to replace them (files stored with them become unreadable without the old mnemonic)")]
@@ -43,7 +43,7 @@ pub enum ClientError {
 		path: String,
 	},
 	/// The chain refused or failed a transaction or query.
-	#[error("chain: {0}")]
+	#[error("chain: {0} — retry; if it persists, check that the node at --node is up and synced (`shoal nodes` reads from it)")]
 	Chain(String),
 	/// The node's transaction pool refused a transaction because its account cannot pay the
 	/// fee (the pool's `Payment` validity error).
@@ -109,14 +109,15 @@ pub enum ClientError {
 		/// The upload deadline.
 		deadline: u32,
 	},
-	/// Encoding or decoding failed.
+	/// Encoding or decoding failed (the codec's errors that a user can act on, a file
+	/// changed mid-upload or a wrong key, say what to do themselves).
 	#[error(transparent)]
 	Codec(#[from] CodecError),
 	/// The overlay failed.
-	#[error("overlay: {0}")]
+	#[error("overlay: {0} — check that this machine may open TCP connections to the storage nodes' overlay ports (`shoal status FILE_ID` lists them), then retry")]
 	Overlay(String),
 	/// A local file could not be read or written.
-	#[error("{path}: {source}")]
+	#[error("{path}: {source} — check that the path exists and that you may read and write it")]
 	Io {
 		/// Which file.
 		path: String,
