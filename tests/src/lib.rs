@@ -113,6 +113,8 @@ pub struct NodeConfig {
 	pub overlay_port: u16,
 	/// Extra flags, e.g. `--alice`, `--bootnodes ...`, `--node-key ...`.
 	pub extra: Vec<String>,
+	/// The Prometheus endpoint's port, on 127.0.0.1; none (`--no-prometheus`) by default.
+	pub prometheus_port: Option<u16>,
 }
 
 impl NodeConfig {
@@ -126,6 +128,7 @@ impl NodeConfig {
 			p2p_port: free_port(),
 			overlay_port: free_port(),
 			extra: Vec::new(),
+			prometheus_port: None,
 		}
 	}
 
@@ -147,12 +150,15 @@ impl NodeConfig {
 			format!("/ip4/127.0.0.1/tcp/{}", self.p2p_port),
 			"--overlay-listen".into(),
 			format!("/ip4/127.0.0.1/tcp/{}", self.overlay_port),
-			"--no-prometheus".into(),
 			"--no-telemetry".into(),
 			"--no-mdns".into(),
 			"--rpc-max-connections".into(),
 			"100".into(),
 		]);
+		match self.prometheus_port {
+			Some(port) => args.extend(["--prometheus-port".into(), port.to_string()]),
+			None => args.push("--no-prometheus".into()),
+		}
 		args.extend(self.extra.iter().cloned());
 		args
 	}

@@ -1,11 +1,18 @@
 //! `shoal-node storage-key`: creates the node key once, and prints a proof of possession
-//! that verifies for the operator and chain it names, and for no other.
+//! that verifies for the operator and chain it names, and for no other; a node started on
+//! that keystore runs its storage worker under the key, with the worker's metrics on the
+//! node's Prometheus endpoint.
 
 use std::process::Command;
 
 use codec::Encode;
 use serde_json::Value;
-use shoal_e2e::node_binary;
+use shoal_e2e::{chain, free_port, node_binary, serial, wait_until, Node, NodeConfig};
+use shoal_overlay::{
+	behaviour::Limits,
+	client::Client,
+	messages::{PutRequest, Refusal},
+};
 use sp_core::{crypto::Ss58Codec, ed25519, Pair};
 
 fn run(base: &std::path::Path, args: &[&str]) -> (bool, Value, String) {
@@ -52,4 +59,96 @@ fn the_registration_proof_verifies_for_its_operator_and_chain_only() {
 	other_chain[0] ^= 1;
 	let elsewhere = shoal_primitives::chain::registration_message(&other_chain, &alice.encode());
 	assert!(!ed25519::Pair::verify(&proof, &elsewhere, &node), "the proof must name its chain");
+}
+
+/// The operator's path, not the dev seeds every other test node uses: the key comes from
+/// `storage-key generate` (a file in the keystore), the node reads it from there, and the
+/// overlay's peer id is that key; the worker takes `--storage-dir` and `--storage-quota`.
+#[test]
+fn a_node_runs_its_worker_under_the_generated_key_with_its_metrics_on_the_endpoint() {
+	let _serial = serial();
+	let dir = tempfile::tempdir().unwrap();
+	let base = dir.path().join("keyed");
+	let output = Command::new(node_binary())
+		.args(["storage-key", "--chain", "dev", "--base-path"])
+		.arg(&base)
+		.arg("generate")
+		.output()
+		.expect("the node binary runs");
+	assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+	let generated: Value = serde_json::from_slice(&output.stdout).unwrap();
+	let node_key: [u8; 32] = hex_bytes(&generated["node"]).try_into().unwrap();
+	let peer = shoal_overlay::peer_id_of(&node_key).unwrap();
+
+	let mut config = NodeConfig::new("keyed", "dev", base);
+	let prometheus = free_port();
+	config.prometheus_port = Some(prometheus);
+	// The storage flags an operator sets: where shards go, and how many bytes they may take.
+	let shards = dir.path().join("shards-here");
+	config.extra = vec!["--storage-dir".into(), shards.display().to_string(), "--storage-quota".into(), "3M".into()];
+	let overlay = config.overlay_port;
+	let node = Node::start(config).unwrap();
+	let started = format!(
+		"storage worker for node 0x{} in {}: 0 shards, 0 of {} bytes",
+		hex::encode(node_key),
+		shards.display(),
+		3 << 20
+	);
+	let listening = format!("overlay listening on /ip4/127.0.0.1/tcp/{overlay}/p2p/{peer}");
+	let seen = wait_until(std::time::Duration::from_secs(60), "the worker under the generated key", || {
+		let log = node.log_text();
+		Ok(log.contains(&started) && log.contains(&listening))
+	});
+	if seen.is_err() {
+		node.print_log_tail(60);
+	}
+	seen.unwrap();
+
+	// The worker's metrics are on the node's endpoint (labelled with the chain, as the
+	// node's own are), and the worker feeds them: a peer on its overlay that sends a put
+	// it refuses is counted while it stays connected.
+	let genesis: [u8; 32] = chain::from_hex(&chain::block_hash(&node.rpc(), 0).unwrap())
+		.unwrap()
+		.try_into()
+		.unwrap();
+	let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+	let text = runtime.block_on(async {
+		let client = Client::start(&genesis, Limits::default(), 4).unwrap();
+		let address = format!("/ip4/127.0.0.1/tcp/{overlay}").parse().unwrap();
+		let refused = client
+			.put(peer, vec![address], PutRequest { shard: b"not a shard".to_vec().into() })
+			.await
+			.expect("the overlay answers");
+		assert!(matches!(refused, Err(Refusal::Malformed(_))), "{refused:?}");
+		scrape(prometheus)
+	});
+	let value = |name: &str, labels: &str| -> Option<f64> {
+		text.lines()
+			.filter(|line| line.starts_with(&format!("{name}{{")) && line.contains(labels))
+			.find_map(|line| line.rsplit(' ').next()?.parse().ok())
+	};
+	for name in
+		["shoal_worker_shards", "shoal_worker_bytes", "shoal_worker_bytes_in_total", "shoal_worker_bytes_out_total"]
+	{
+		assert_eq!(value(name, ""), Some(0.0), "{name} on the Prometheus endpoint:\n{text}");
+	}
+	assert_eq!(value("shoal_worker_overlay_peers", ""), Some(1.0), "overlay peers:\n{text}");
+	assert_eq!(
+		value("shoal_worker_requests_total", r#"outcome="refused""#),
+		Some(1.0),
+		"the refused put is not counted:\n{text}"
+	);
+	assert_eq!(value("shoal_worker_request_seconds_count", r#"protocol="put""#), Some(1.0), "{text}");
+	assert!(text.contains("substrate_block_height"), "not the node's own endpoint:\n{text}");
+}
+
+/// The text of `GET /metrics` on 127.0.0.1:`port`.
+fn scrape(port: u16) -> String {
+	use std::io::{Read, Write};
+	let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).expect("the Prometheus endpoint listens");
+	stream.write_all(b"GET /metrics HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n").unwrap();
+	let mut response = String::new();
+	stream.read_to_string(&mut response).unwrap();
+	assert!(response.starts_with("HTTP/1.1 200") || response.starts_with("HTTP/1.0 200"), "{response}");
+	response
 }
