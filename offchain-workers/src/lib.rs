@@ -336,6 +336,9 @@ impl<C: ChainView> Worker<C> {
 		done: &mpsc::Sender<Done>,
 	) {
 		let Ok(permit) = permits.clone().try_acquire_owned() else {
+			if let Some(metrics) = &self.shared.metrics {
+				metrics.busy("put");
+			}
 			let _ = swarm
 				.behaviour_mut()
 				.put
@@ -367,6 +370,9 @@ impl<C: ChainView> Worker<C> {
 		done: &mpsc::Sender<Done>,
 	) {
 		let Ok(permit) = permits.clone().try_acquire_owned() else {
+			if let Some(metrics) = &self.shared.metrics {
+				metrics.busy("get");
+			}
 			let _ = swarm
 				.behaviour_mut()
 				.get

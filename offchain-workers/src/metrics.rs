@@ -32,7 +32,10 @@ impl Metrics {
 			bytes: register(Gauge::new("shoal_worker_bytes", "Bytes of shards held")?, registry)?,
 			requests: register(
 				CounterVec::new(
-					Opts::new("shoal_worker_requests_total", "Overlay requests answered, by protocol and outcome"),
+					Opts::new(
+						"shoal_worker_requests_total",
+						"Overlay requests answered, by protocol and outcome (served, refused, busy)",
+					),
 					&["protocol", "outcome"],
 				)?,
 				registry,
@@ -73,6 +76,11 @@ impl Metrics {
 			.with_label_values(&[protocol, if ok { "served" } else { "refused" }])
 			.inc();
 		self.latency.with_label_values(&[protocol]).observe(took.as_secs_f64());
+	}
+
+	/// Count a request refused as busy (every disk task taken): not timed, it did no work.
+	pub fn busy(&self, protocol: &str) {
+		self.requests.with_label_values(&[protocol, "busy"]).inc();
 	}
 
 	/// Count a confirmation of `files` files.

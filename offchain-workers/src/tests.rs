@@ -373,7 +373,8 @@ async fn the_worker_stores_serves_confirms_and_deletes_only_what_it_should() {
 	assert_eq!(metric("shoal_worker_requests_total", &[("protocol", "get"), ("outcome", "served")]), 1.0);
 	assert_eq!(metric("shoal_worker_requests_total", &[("protocol", "get"), ("outcome", "refused")]), 4.0);
 	assert!(metric("shoal_worker_overlay_peers", &[]) >= 1.0, "no overlay peer counted");
-	// Every answered put and get has its time in the latency histogram.
+	// Every put and get answered after its work has its time in the latency histogram
+	// (refusals as busy do no work and are counted apart).
 	let timed = |protocol: &str| -> u64 {
 		registry
 			.gather()
@@ -529,7 +530,9 @@ async fn with_every_disk_task_busy_a_request_is_refused_not_queued() {
 	let dir = tempfile::tempdir().unwrap();
 	let mut config = Config::new(dir.path().to_path_buf(), 1 << 20);
 	config.disk_tasks = 1;
-	let node = start(chain.clone(), config, None);
+	let registry = substrate_prometheus_endpoint::Registry::new();
+	let metrics = crate::metrics::Metrics::register(&registry).unwrap();
+	let node = start(chain.clone(), config, Some(metrics));
 	let client = Client::start(&GENESIS, Limits::default(), 16).unwrap();
 	let index = usize::from(ours(&stored.file));
 	let shard = |segment: usize| PutRequest { shard: stored.segments[segment][index].clone().into() };
@@ -562,6 +565,26 @@ async fn with_every_disk_task_busy_a_request_is_refused_not_queued() {
 	let get = tokio::time::timeout(within, client.get(node.peer, node.at.clone(), read.clone())).await;
 	assert_eq!(get.expect("a get waited behind the busy disk task").unwrap(), Err(busy));
 	assert_eq!(chain.waiting.load(Ordering::SeqCst), 1, "a refused request reached the chain");
+	// An operator sees them as busy, apart from the refusals of bad requests.
+	let busy_count = |protocol: &str| -> u64 {
+		registry
+			.gather()
+			.iter()
+			.filter(|family| family.get_name() == "shoal_worker_requests_total")
+			.flat_map(|family| family.get_metric().to_vec())
+			.find(|m| {
+				let label = |name: &str| {
+					m.get_label()
+						.iter()
+						.find(|l| l.get_name() == name)
+						.map(|l| l.get_value().to_string())
+				};
+				label("protocol").as_deref() == Some(protocol) && label("outcome").as_deref() == Some("busy")
+			})
+			.map(|m| m.get_counter().get_value() as u64)
+			.unwrap_or(0)
+	};
+	assert_eq!((busy_count("put"), busy_count("get")), (1, 1));
 	// A have probe needs no disk task: it is answered from memory meanwhile.
 	let holding = client
 		.have(node.peer, node.at.clone(), HaveRequest { file_id: stored.file_id })
