@@ -34,7 +34,7 @@ pub enum ClientError {
 		path: String,
 	},
 	/// The mnemonic is not valid.
-	#[error("the mnemonic is not valid BIP39: {0} — check its words and their order (12 or 24 English words, as `shoal keys new` printed them)")]
+	#[error("the mnemonic is not valid BIP39: {0} — check its words and their order against your backup (12 to 24 English words)")]
 	BadMnemonic(String),
 	/// Keys exist where new ones would be written.
 	#[error("keys already exist at {path}; remove the file first if you really want to replace them (files stored with them become unreadable without the old mnemonic)")]
@@ -43,7 +43,7 @@ pub enum ClientError {
 		path: String,
 	},
 	/// The chain refused or failed a transaction or query.
-	#[error("chain: {0} — retry; if it persists, check that the node at --node is up and synced (`shoal nodes` reads from it)")]
+	#[error("chain: {0}")]
 	Chain(String),
 	/// The node's transaction pool refused a transaction because its account cannot pay the
 	/// fee (the pool's `Payment` validity error).
@@ -113,11 +113,11 @@ pub enum ClientError {
 	/// changed mid-upload or a wrong key, say what to do themselves).
 	#[error(transparent)]
 	Codec(#[from] CodecError),
-	/// The overlay failed.
-	#[error("overlay: {0} — check that this machine may open TCP connections to the storage nodes' overlay ports (`shoal status FILE_ID` lists them), then retry")]
+	/// The overlay client could not start (the message says "overlay: …").
+	#[error("{0}")]
 	Overlay(String),
 	/// A local file could not be read or written.
-	#[error("{path}: {source} — check that the path exists and that you may read and write it")]
+	#[error("{path}: {source} — check the path, its permissions, and the space left on its disk")]
 	Io {
 		/// Which file.
 		path: String,
@@ -138,7 +138,9 @@ impl ClientError {
 
 	/// A chain error from anything that displays.
 	pub fn chain(error: impl std::fmt::Display) -> ClientError {
-		ClientError::Chain(error.to_string())
+		ClientError::Chain(format!(
+			"{error} — retry; if it persists, check that the node at --node is up and synced (`shoal nodes` reads from it)"
+		))
 	}
 
 	/// A transaction's submission error: [`ClientError::Unfunded`] if the pool refused it

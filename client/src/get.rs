@@ -7,7 +7,7 @@
 //! fails and whenever the hedge delay passes with shards missing: a slow node costs a hedge,
 //! not the tail. Every shard is checked against the file root before it counts. The output
 //! is written to a temporary file beside `OUT` and renamed into place only when complete, so
-//! no partial file ever carries `OUT`'s name; on any failure the temporary file is deleted.
+//! no partial file ever carries `OUT`'s name; on any error the temporary file is deleted.
 
 use std::{
 	collections::BTreeMap,
