@@ -103,6 +103,7 @@ fn a_node_runs_its_worker_under_the_generated_key_with_its_metrics_on_the_endpoi
 		node.print_log_tail(60);
 	}
 	seen.unwrap();
+	assert!(shards.is_dir(), "--storage-dir was not created");
 
 	// The worker's metrics are on the node's endpoint (labelled with the chain, as the
 	// node's own are), and the worker feeds them: a peer on its overlay that sends a put
@@ -142,10 +143,22 @@ fn a_node_runs_its_worker_under_the_generated_key_with_its_metrics_on_the_endpoi
 	assert!(text.contains("substrate_block_height"), "not the node's own endpoint:\n{text}");
 }
 
-/// The text of `GET /metrics` on 127.0.0.1:`port`.
+/// The text of `GET /metrics` on 127.0.0.1:`port` (the endpoint starts in its own task:
+/// connecting is retried for a while; a read that stalls fails).
 fn scrape(port: u16) -> String {
 	use std::io::{Read, Write};
-	let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).expect("the Prometheus endpoint listens");
+	let mut connected = None;
+	for _ in 0..100 {
+		match std::net::TcpStream::connect(("127.0.0.1", port)) {
+			Ok(stream) => {
+				connected = Some(stream);
+				break;
+			},
+			Err(_) => std::thread::sleep(std::time::Duration::from_millis(100)),
+		}
+	}
+	let mut stream = connected.expect("the Prometheus endpoint listens");
+	stream.set_read_timeout(Some(std::time::Duration::from_secs(30))).unwrap();
 	stream.write_all(b"GET /metrics HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n").unwrap();
 	let mut response = String::new();
 	stream.read_to_string(&mut response).unwrap();
