@@ -309,6 +309,16 @@ async fn the_worker_stores_serves_confirms_and_deletes_only_what_it_should() {
 			.unwrap(),
 		Err(Refusal::Malformed(_))
 	));
+	// A shard that is whole and verifies against its own header, for a file whose record
+	// on chain has another root.
+	let on_chain = chain.files.lock().unwrap().get(&stored.file_id).cloned().unwrap();
+	let mut other_root = on_chain.clone();
+	other_root.record.file_root[0] ^= 1;
+	chain.files.lock().unwrap().insert(stored.file_id, other_root);
+	let elsewhere = PutRequest { shard: stored.segments[1][usize::from(index)].clone().into() };
+	let refused = client.put(node_peer, at.clone(), elsewhere).await.unwrap();
+	chain.files.lock().unwrap().insert(stored.file_id, on_chain);
+	assert_eq!(refused, Err(Refusal::WrongFileRoot));
 	let unknown = upload(&owner, 2, 1000);
 	let unknown_shard = PutRequest { shard: unknown.segments[0][usize::from(ours(&unknown.file))].clone().into() };
 	assert_eq!(client.put(node_peer, at.clone(), unknown_shard).await.unwrap(), Err(Refusal::UnknownFile));
@@ -346,7 +356,7 @@ async fn the_worker_stores_serves_confirms_and_deletes_only_what_it_should() {
 	assert_eq!(client.get(node_peer, at.clone(), beyond).await.unwrap(), Err(Refusal::NotHeld));
 
 	// What an operator sees: the shards and bytes held, requests by outcome, bytes in and
-	// out (every put above: the file's segments stored, three refused; gets: one served,
+	// out (every put above: the file's segments stored, four refused; gets: one served,
 	// four refused).
 	let metric = |name: &str, labels: &[(&str, &str)]| -> f64 {
 		registry
@@ -369,7 +379,7 @@ async fn the_worker_stores_serves_confirms_and_deletes_only_what_it_should() {
 	assert_eq!(metric("shoal_worker_bytes_in_total", &[]), stored_bytes as f64);
 	assert_eq!(metric("shoal_worker_bytes_out_total", &[]), stored.segments[2][usize::from(index)].len() as f64);
 	assert_eq!(metric("shoal_worker_requests_total", &[("protocol", "put"), ("outcome", "served")]), segments);
-	assert_eq!(metric("shoal_worker_requests_total", &[("protocol", "put"), ("outcome", "refused")]), 3.0);
+	assert_eq!(metric("shoal_worker_requests_total", &[("protocol", "put"), ("outcome", "refused")]), 4.0);
 	assert_eq!(metric("shoal_worker_requests_total", &[("protocol", "get"), ("outcome", "served")]), 1.0);
 	assert_eq!(metric("shoal_worker_requests_total", &[("protocol", "get"), ("outcome", "refused")]), 4.0);
 	assert!(metric("shoal_worker_overlay_peers", &[]) >= 1.0, "no overlay peer counted");
@@ -389,7 +399,7 @@ async fn the_worker_stores_serves_confirms_and_deletes_only_what_it_should() {
 			.map(|m| m.get_histogram().get_sample_count())
 			.unwrap_or(0)
 	};
-	assert_eq!(timed("put") as f64, segments + 3.0);
+	assert_eq!(timed("put") as f64, segments + 4.0);
 	assert_eq!(timed("get"), 5);
 
 	// The file is held in full since its last shard landed: the worker confirms it without
