@@ -370,6 +370,9 @@ fn a_wrong_mnemonic_is_told_so(network: &LocalNetwork, dir: &Path, file_id: &str
 	Ok(())
 }
 
+/// Step 4: with a holder frozen, then one primary holder SIGKILLed, then the whole primary
+/// group, a get still brings the file back; with a whole group down blocks keep coming and
+/// finality waits; the killed nodes restart and finality catches up before the next case.
 fn survives_killed_holders(network: &mut LocalNetwork, user: &User, dir: &Path, file_id: &str) -> Result<()> {
 	let status = user.json(&["status", file_id])?;
 	let primary = status["primary"].as_u64().unwrap_or(0) as usize;
@@ -398,10 +401,26 @@ fn survives_killed_holders(network: &mut LocalNetwork, user: &User, dir: &Path, 
 		via.json(&["get", file_id, "-o", output.to_str().unwrap()])
 			.with_context(|| format!("get with {killed:?} killed"))?;
 		ensure!(std::fs::read(&output)? == expected, "the file came back different with {killed:?} killed");
+		let rpc = network.nodes[survivor].rpc();
+		if killed.len() == group.len() {
+			// A whole group down: the other group's three validators keep producing blocks
+			// (in their own slots), and finality waits (GRANDPA needs five votes of six).
+			// The first new block settles any round that was in flight at the kill.
+			let from = chain::best_number(&rpc)?;
+			wait_until(Duration::from_secs(120), "a block with a whole group down", || {
+				Ok(chain::best_number(&rpc)? > from)
+			})?;
+			let finalized = chain::finalized_number(&rpc)?;
+			wait_until(Duration::from_secs(180), "two more blocks with a whole group down", || {
+				Ok(chain::best_number(&rpc)? > from + 2)
+			})?;
+			let still = chain::finalized_number(&rpc)?;
+			ensure!(still == finalized, "finality moved from {finalized} to {still} with three of six validators down");
+			println!("step 4: a whole group down: blocks {from} → {}, finality held at {finalized}", from + 3);
+		}
 		for index in &killed {
 			network.nodes[*index].restart()?;
 		}
-		let rpc = network.nodes[survivor].rpc();
 		let target = chain::best_number(&rpc)?;
 		wait_until(Duration::from_secs(240), "finality after the restart", || {
 			Ok(chain::finalized_number(&rpc)? >= target)
