@@ -359,16 +359,7 @@ async fn the_worker_stores_serves_confirms_and_deletes_only_what_it_should() {
 	// out (every put above: the file's segments stored, four refused; gets: one served,
 	// four refused).
 	let metric = |name: &str, labels: &[(&str, &str)]| -> f64 {
-		registry
-			.gather()
-			.iter()
-			.filter(|family| family.get_name() == name)
-			.flat_map(|family| family.get_metric().to_vec())
-			.find(|m| {
-				labels
-					.iter()
-					.all(|(k, v)| m.get_label().iter().any(|l| l.get_name() == *k && l.get_value() == *v))
-			})
+		sample(&registry, name, labels)
 			.map(|m| if name.ends_with("_total") { m.get_counter().get_value() } else { m.get_gauge().get_value() })
 			.unwrap_or(-1.0)
 	};
@@ -386,16 +377,7 @@ async fn the_worker_stores_serves_confirms_and_deletes_only_what_it_should() {
 	// Every put and get answered after its work has its time in the latency histogram
 	// (refusals as busy do no work and are counted apart).
 	let timed = |protocol: &str| -> u64 {
-		registry
-			.gather()
-			.iter()
-			.filter(|family| family.get_name() == "shoal_worker_request_seconds")
-			.flat_map(|family| family.get_metric().to_vec())
-			.find(|m| {
-				m.get_label()
-					.iter()
-					.any(|l| l.get_name() == "protocol" && l.get_value() == protocol)
-			})
+		sample(&registry, "shoal_worker_request_seconds", &[("protocol", protocol)])
 			.map(|m| m.get_histogram().get_sample_count())
 			.unwrap_or(0)
 	};
@@ -412,12 +394,8 @@ async fn the_worker_stores_serves_confirms_and_deletes_only_what_it_should() {
 	let message = duty_message(&GENESIS, &duty);
 	assert!(ed25519::Pair::verify(&ed25519::Signature::from_raw(signature), &message, &node_key.public()));
 	wait_for("the confirmation counted", || {
-		registry.gather().iter().any(|family| {
-			family.get_name() == "shoal_worker_confirmations_total"
-				&& family.get_metric().iter().any(|m| {
-					m.get_label().iter().any(|l| l.get_value() == "submitted") && m.get_counter().get_value() == 1.0
-				})
-		})
+		sample(&registry, "shoal_worker_confirmations_total", &[("outcome", "submitted")])
+			.is_some_and(|m| m.get_counter().get_value() == 1.0)
 	})
 	.await;
 	// New best blocks do not sign for it again while that confirmation may still land.
@@ -577,20 +555,7 @@ async fn with_every_disk_task_busy_a_request_is_refused_not_queued() {
 	assert_eq!(chain.waiting.load(Ordering::SeqCst), 1, "a refused request reached the chain");
 	// An operator sees them as busy, apart from the refusals of bad requests.
 	let busy_count = |protocol: &str| -> u64 {
-		registry
-			.gather()
-			.iter()
-			.filter(|family| family.get_name() == "shoal_worker_requests_total")
-			.flat_map(|family| family.get_metric().to_vec())
-			.find(|m| {
-				let label = |name: &str| {
-					m.get_label()
-						.iter()
-						.find(|l| l.get_name() == name)
-						.map(|l| l.get_value().to_string())
-				};
-				label("protocol").as_deref() == Some(protocol) && label("outcome").as_deref() == Some("busy")
-			})
+		sample(&registry, "shoal_worker_requests_total", &[("protocol", protocol), ("outcome", "busy")])
 			.map(|m| m.get_counter().get_value() as u64)
 			.unwrap_or(0)
 	};
@@ -713,12 +678,7 @@ async fn a_confirmation_the_pool_refuses_is_counted_and_signed_again_at_the_next
 	let metrics = crate::metrics::Metrics::register(&registry).unwrap();
 	let node = start(chain.clone(), Config::new(dir.path().to_path_buf(), 1 << 20), Some(metrics));
 	let confirmed = |outcome: &str| -> u64 {
-		registry
-			.gather()
-			.iter()
-			.filter(|family| family.get_name() == "shoal_worker_confirmations_total")
-			.flat_map(|family| family.get_metric().to_vec())
-			.find(|m| m.get_label().iter().any(|l| l.get_value() == outcome))
+		sample(&registry, "shoal_worker_confirmations_total", &[("outcome", outcome)])
 			.map(|m| m.get_counter().get_value() as u64)
 			.unwrap_or(0)
 	};
@@ -734,6 +694,24 @@ async fn a_confirmation_the_pool_refuses_is_counted_and_signed_again_at_the_next
 	let confirmations = chain.confirmations.lock().unwrap().clone();
 	assert_eq!(confirmations.len(), 1);
 	assert_eq!((confirmations[0].0.files.as_slice(), confirmations[0].0.signed_at), (&[held.file_id][..], 12));
+}
+
+/// The sample of metric `name` in `registry` that carries every label of `labels`.
+fn sample(
+	registry: &substrate_prometheus_endpoint::Registry,
+	name: &str,
+	labels: &[(&str, &str)],
+) -> Option<substrate_prometheus_endpoint::prometheus::proto::Metric> {
+	registry
+		.gather()
+		.iter()
+		.filter(|family| family.get_name() == name)
+		.flat_map(|family| family.get_metric().to_vec())
+		.find(|m| {
+			labels
+				.iter()
+				.all(|(k, v)| m.get_label().iter().any(|l| l.get_name() == *k && l.get_value() == *v))
+		})
 }
 
 /// An unbounded receiver as a `Stream`.
