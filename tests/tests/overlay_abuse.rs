@@ -1,9 +1,11 @@
 //! The storage overlay under abuse, against a real `--dev` node's overlay port: bytes that
 //! are not a handshake, frames over a protocol's limit, frames that do not decode or carry
-//! trailing bytes, truncated frames, and half-open streams held open past a protocol's
-//! stream cap. After each, the node has logged one line per problem (a half-open stream
-//! once the request timeout gives up on it), a well-behaved peer (the `shoal` client's own
-//! overlay client) is still answered at once, and blocks keep coming.
+//! trailing bytes, truncated frames, and half-open `put` and `have` streams held open past
+//! each protocol's stream cap (those over the cap are dropped at once, the rest when the
+//! request timeout gives up on them). After each, the node has logged one line per problem
+//! (within its log budget: a half-open stream once the timeout gives up on it), a
+//! well-behaved peer (the `shoal` client's own overlay client) is still answered at once,
+//! and blocks keep coming.
 //!
 //! The abuser is a libp2p peer whose request "codec" writes whatever bytes the scenario
 //! says on a negotiated stream of one of the node's protocols, so everything below the
@@ -27,6 +29,7 @@ use shoal_e2e::{chain, serial, wait_until, Node, NodeConfig};
 use shoal_overlay::{
 	behaviour::Limits,
 	client::Client,
+	codec::LOG_WINDOW,
 	messages::{HaveRequest, PutRequest, Refusal},
 	protocol_names, MAX_SMALL_MESSAGE,
 };
@@ -36,7 +39,8 @@ use shoal_overlay::{
 enum Abuse {
 	/// These bytes, then close the stream for writing.
 	Send(Vec<u8>),
-	/// These bytes, then never write or close again.
+	/// These bytes, then never write or close again; the stream's outcome is an error once
+	/// the node drops it (it can never be answered).
 	HalfOpen(Vec<u8>),
 }
 
@@ -84,7 +88,14 @@ impl request_response::Codec for RawCodec {
 			Abuse::HalfOpen(bytes) => {
 				io.write_all(&bytes).await?;
 				io.flush().await?;
-				futures::future::pending().await
+				// Send nothing more and never close, but notice when the node gives up on the
+				// stream: an empty write carries no bytes and fails once the node has reset it.
+				loop {
+					tokio::time::sleep(Duration::from_millis(200)).await;
+					if let Err(e) = io.write(&[]).await {
+						return Err(std::io::Error::other(format!("the node dropped the stream: {e}")));
+					}
+				}
 			},
 		}
 	}
@@ -125,15 +136,13 @@ fn frame(length: u32, body: &[u8]) -> Vec<u8> {
 
 type Abuser = Swarm<request_response::Behaviour<RawCodec>>;
 
+/// What became of a stream: the node's answer, or why there is none.
+type Outcome = Result<Vec<u8>, String>;
+
 /// Open one connection to the target and send each of `streams` on its own stream of
 /// `protocol`. Returns once every stream has an outcome or `wait` has passed, with the
 /// swarm (dropping it closes the connection) and each finished stream's outcome.
-async fn abuse(
-	target: &Target,
-	protocol: &str,
-	streams: Vec<Abuse>,
-	wait: Duration,
-) -> (Abuser, Vec<Result<Vec<u8>, String>>) {
+async fn abuse(target: &Target, protocol: &str, streams: Vec<Abuse>, wait: Duration) -> (Abuser, Vec<Outcome>) {
 	let behaviour = request_response::Behaviour::with_codec(
 		RawCodec,
 		[(target.protocol(protocol), ProtocolSupport::Outbound)],
@@ -169,6 +178,11 @@ async fn abuse(
 	for request in streams {
 		swarm.behaviour_mut().send_request(&target.peer, request);
 	}
+	collect(swarm, count, wait).await
+}
+
+/// Drive `swarm` until `count` more streams have an outcome or `wait` has passed.
+async fn collect(mut swarm: Abuser, count: usize, wait: Duration) -> (Abuser, Vec<Outcome>) {
 	let mut outcomes = Vec::new();
 	let deadline = tokio::time::sleep(wait);
 	tokio::pin!(deadline);
@@ -321,32 +335,56 @@ fn the_overlay_survives_abuse_and_keeps_serving() {
 		// Half-open streams: a put frame that promises 1 MiB, sends ten bytes and then
 		// nothing, never closing. Twice the per-connection stream cap of them, on one
 		// connection, held open while a good peer asks; the node reads at most the cap at
-		// once (the rest are refused), and gives up on each after its request timeout.
+		// once (the rest are dropped at once), and gives up on each after its request
+		// timeout.
 		let offset = node.log_len();
 		let limits = Limits::default();
+		let started = Instant::now();
 		let held = limits.put_streams * 2;
 		let streams = (0..held).map(|_| Abuse::HalfOpen(frame(1 << 20, &[0; 10]))).collect();
-		let (abuser, outcomes) = abuse(&target, "put", streams, Duration::from_secs(3)).await;
-		let holding = tokio::spawn(async move {
-			let mut abuser = abuser;
-			loop {
-				abuser.select_next_some().await;
-			}
-		});
-		assert!(!outcomes.iter().any(|o| o.is_ok()), "a half-open put was answered: {outcomes:?}");
-		a_good_peer_is_answered(&target, &client, "while half-open streams are held").await;
-		let abandoned = || {
-			node.log_since(offset)
-				.lines()
-				.filter(|l| l.contains("abandoned before it arrived whole"))
-				.count()
-		};
+		let (put_abuser, dropped) = abuse(&target, "put", streams, Duration::from_secs(3)).await;
+		assert_eq!(
+			dropped.len(),
+			held - limits.put_streams,
+			"only the puts over the cap are dropped at once: {dropped:?}"
+		);
+		assert!(dropped.iter().all(|o| o.is_err()), "a half-open put was answered: {dropped:?}");
+		a_good_peer_is_answered(&target, &client, "while half-open puts are held").await;
+
+		// The same for `have`, whose cap is larger: eight streams over it. Started a log
+		// window later, so the node's lines about these (more than one window's budget)
+		// cannot crowd out the lines about the puts.
+		tokio::time::sleep_until((started + LOG_WINDOW + Duration::from_secs(8)).into()).await;
+		let have_started = Instant::now();
+		let over = 8;
+		let streams = (0..limits.have_streams + over)
+			.map(|_| Abuse::HalfOpen(frame(MAX_SMALL_MESSAGE as u32, &[0; 10])))
+			.collect();
+		let (have_abuser, dropped) = abuse(&target, "have", streams, Duration::from_secs(3)).await;
+		assert_eq!(dropped.len(), over, "only the probes over the cap are dropped at once: {dropped:?}");
+		assert!(dropped.iter().all(|o| o.is_err()), "a half-open have was answered: {dropped:?}");
+		a_good_peer_is_answered(&target, &client, "while half-open puts and probes are held").await;
+
+		// Each held stream is dropped once the node's request timeout gives up on it.
 		let timeout = limits.request_timeout + Duration::from_secs(30);
-		wait_until(timeout, "the node to give up on the half-open streams", || Ok(abandoned() >= limits.put_streams))
-			.unwrap();
-		std::thread::sleep(Duration::from_secs(2));
-		assert_eq!(abandoned(), limits.put_streams, "one line per stream the node read, none for those over the cap");
-		holding.abort();
+		let ((_put_abuser, puts), (_have_abuser, haves)) = tokio::join!(
+			collect(put_abuser, limits.put_streams, timeout.saturating_sub(started.elapsed())),
+			collect(have_abuser, limits.have_streams, timeout.saturating_sub(have_started.elapsed())),
+		);
+		eprintln!("half-open: every held stream dropped {:?} after the first started", started.elapsed());
+		assert_eq!(puts.len(), limits.put_streams, "the node held a half-open put past its request timeout");
+		assert!(puts.iter().all(|o| o.is_err()), "a half-open put was answered: {puts:?}");
+		assert_eq!(haves.len(), limits.have_streams, "the node held a half-open probe past its request timeout");
+		assert!(haves.iter().all(|o| o.is_err()), "a half-open have was answered: {haves:?}");
+		let abandoned = |protocol: &str| {
+			let needle = format!("dropped a {protocol} request abandoned before it arrived whole");
+			node.log_since(offset).lines().filter(|l| l.contains(&needle)).count()
+		};
+		wait_until(Duration::from_secs(15), "the node's lines about the half-open streams", || {
+			Ok(abandoned("put") >= limits.put_streams && abandoned("have") > 0)
+		})
+		.unwrap();
+		assert_eq!(abandoned("put"), limits.put_streams, "one line per put the node read, none for those over the cap");
 	});
 
 	// And the chain never noticed.
