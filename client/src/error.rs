@@ -127,6 +127,13 @@ pub enum ClientError {
 	/// Invalid input on the command line.
 	#[error("{0}")]
 	Usage(String),
+	/// The user or the system stopped the command (`shoal` exits with `128 +` the signal's
+	/// number, as a shell expects).
+	#[error("interrupted by {signal} — a get leaves no file behind; a put run again resumes from its journal if it got that far, and `shoal ls` shows what reached the chain")]
+	Interrupted {
+		/// Which signal.
+		signal: &'static str,
+	},
 }
 
 impl ClientError {

@@ -67,6 +67,9 @@ pub async fn get(
 	if file.owner != identity.account() {
 		return Err(ClientError::NotOwner { file_id: name });
 	}
+	// Before any network work, so an output that cannot be written fails at once. On any
+	// error below, `partial` is dropped, which deletes it.
+	let mut partial = PartialOutput::create(output)?;
 	let params = file.record.params;
 	let k = usize::from(params.data_shards);
 	let segments = decoder.segment_count();
@@ -80,8 +83,6 @@ pub async fn get(
 	let fastest = ready.first().map(|(_, t)| *t).unwrap_or(Duration::from_millis(200));
 	let hedge_after = (fastest * 3).max(Duration::from_millis(200));
 
-	let mut partial = PartialOutput::create(output)?;
-	// On any error below, `partial` is dropped, which deletes it.
 	let mut report = GetReport {
 		file_id: name.clone(),
 		bytes_returned: 0,
@@ -136,8 +137,9 @@ pub async fn get(
 
 /// The output of a get while it is written: a temporary file beside `OUT` that takes
 /// `OUT`'s name only once complete ([`PartialOutput::commit`]), and is deleted when dropped
-/// uncommitted (an error, a panic, a cancelled future), so no partial file ever carries
-/// `OUT`'s name and none is left beside it.
+/// uncommitted (an error, a panic, a cancelled future: `shoal` cancels on SIGINT and
+/// SIGTERM), so no partial file ever carries `OUT`'s name and none is left beside it (only a
+/// SIGKILL leaves it, for the next get of `OUT` to replace).
 struct PartialOutput {
 	file: std::fs::File,
 	temporary: std::path::PathBuf,

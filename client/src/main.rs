@@ -128,11 +128,26 @@ async fn connect(node: &str, insecure: bool) -> Result<Chain, ClientError> {
 	}
 }
 
+/// How long an interrupted command may take to stop at its next await point before the
+/// process exits anyway (a put in a blocking pass, or a prompt, never reaches one). A
+/// second signal exits at once.
+const INTERRUPT_GRACE: Duration = Duration::from_secs(2);
+
 #[tokio::main]
 async fn main() {
 	let cli = Cli::parse();
 	let json = cli.json;
-	match run(cli).await {
+	// Signals are watched on a runtime worker, not on this thread, which a blocking pass
+	// can hold. An interrupt drops the command's future, so what it holds cleans up after
+	// itself before the process exits: a get's partial output is deleted, and a put's
+	// journal (written whole or not at all) stays for the next run.
+	let (interrupt, interrupted) = tokio::sync::oneshot::channel();
+	tokio::spawn(watch_signals(json, interrupt));
+	let outcome = tokio::select! {
+		outcome = run(cli) => outcome.map_err(|error| (error, 1)),
+		Ok((signal, code)) = interrupted => Err((ClientError::Interrupted { signal }, code)),
+	};
+	match outcome {
 		Ok(output) => {
 			if json {
 				println!("{output}");
@@ -140,14 +155,48 @@ async fn main() {
 				println!("{text}");
 			}
 		},
-		Err(error) => {
-			if json {
-				println!("{}", json!({ "error": error.to_string() }));
-			} else {
-				eprintln!("error: {error}");
-			}
-			std::process::exit(1);
-		},
+		Err((error, code)) => fail(json, &error, code),
+	}
+}
+
+/// Print `error` as the user asked (one JSON object, or one line on stderr) and exit.
+fn fail(json: bool, error: &ClientError, code: i32) -> ! {
+	if json {
+		println!("{}", json!({ "error": error.to_string() }));
+	} else {
+		eprintln!("error: {error}");
+	}
+	std::process::exit(code)
+}
+
+/// On SIGINT (Ctrl-C) or SIGTERM, tell `main` to drop the command; if it has not exited
+/// after [`INTERRUPT_GRACE`] or a second signal, exit from here with the same error.
+async fn watch_signals(json: bool, interrupt: tokio::sync::oneshot::Sender<(&'static str, i32)>) {
+	let (signal, code) = next_signal().await;
+	let _ = interrupt.send((signal, code));
+	tokio::select! {
+		_ = tokio::time::sleep(INTERRUPT_GRACE) => {},
+		_ = next_signal() => {},
+	}
+	fail(json, &ClientError::Interrupted { signal }, code)
+}
+
+/// The next SIGINT or SIGTERM, with its name and the exit code a shell expects for it
+/// (128 + its number). A signal whose handler cannot be installed keeps its default action.
+async fn next_signal() -> (&'static str, i32) {
+	use tokio::signal::unix::{signal, SignalKind};
+	let one = |kind: SignalKind, name: &'static str, code: i32| async move {
+		match signal(kind) {
+			Ok(mut stream) => {
+				stream.recv().await;
+				(name, code)
+			},
+			Err(_) => std::future::pending().await,
+		}
+	};
+	tokio::select! {
+		caught = one(SignalKind::interrupt(), "SIGINT", 130) => caught,
+		caught = one(SignalKind::terminate(), "SIGTERM", 143) => caught,
 	}
 }
 

@@ -157,3 +157,43 @@ fn shoal_names_a_missing_node_a_malformed_url_and_refuses_plain_ws_to_another_ho
 		&["localhost:9944 is not a ws:// or wss:// URL", "ws://HOST:PORT"],
 	);
 }
+
+/// Ctrl-C stops `shoal` even while its main thread is blocked (here in the prompt of
+/// `keys restore`, as a put's commit or push pass would hold it): exit 130, the
+/// interruption named, nothing written.
+#[test]
+fn shoal_stops_on_sigint_even_while_blocked() {
+	let dir = tempfile::tempdir().unwrap();
+	let keys = dir.path().join("keys");
+	let mut child = Command::new(shoal_e2e::shoal_binary())
+		.args(["--json", "keys", "restore", "--keys"])
+		.arg(&keys)
+		.stdin(Stdio::piped())
+		.stdout(Stdio::piped())
+		.stderr(Stdio::null())
+		.spawn()
+		.expect("the shoal binary runs");
+	// Keep stdin open and silent: the prompt blocks until the signal.
+	let _stdin = child.stdin.take();
+	std::thread::sleep(Duration::from_secs(1));
+	assert!(child.try_wait().unwrap().is_none(), "keys restore ended without input");
+	let signalled = Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
+	assert!(signalled.success());
+	let started = Instant::now();
+	let status = loop {
+		if let Some(status) = child.try_wait().unwrap() {
+			break status;
+		}
+		if started.elapsed() > Duration::from_secs(20) {
+			let _ = child.kill();
+			let _ = child.wait();
+			panic!("shoal still runs 20 s after SIGINT");
+		}
+		std::thread::sleep(Duration::from_millis(50));
+	};
+	let mut stdout = String::new();
+	child.stdout.take().unwrap().read_to_string(&mut stdout).unwrap();
+	assert_eq!(status.code(), Some(130), "{status:?}: {stdout}");
+	assert!(stdout.contains("interrupted by SIGINT"), "{stdout}");
+	assert!(!keys.exists(), "an interrupted restore wrote keys");
+}
