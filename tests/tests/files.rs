@@ -4,9 +4,12 @@
 //! 1. byte-identical round trips for 0 B, 1 B, one segment + 1 B and three segments, each
 //!    shard on exactly the holder the chain computes, on its disk;
 //! 2. polkadot.js reads the record and placement `shoal status` reports;
-//! 3. a wrong mnemonic gets "wrong key" and no output file;
-//! 4. get still works with one primary node killed, then with the whole primary group
-//!    killed (each restarted, and finality awaited, before the next step);
+//! 3. a wrong mnemonic gets "wrong key" and no output file; an unfunded put is told how
+//!    to fund its account, and leaves no file;
+//! 4. get and put still work with a holder frozen; get with one primary node killed, then
+//!    with the whole primary group killed (blocks go on, finality waits; a get stalled there
+//!    by two more frozen holders stops on SIGINT with exit 130 and no file left), each
+//!    restarted, and finality awaited, before the next step;
 //! 5. a put killed midway and run again at once completes with one file on chain: killed
 //!    once its record is final, once its record is in a best block not final yet, and
 //!    while its `store_file` is still in the node's pool (run again with the default wait
@@ -38,14 +41,18 @@ struct User {
 }
 
 impl User {
-	fn shoal(&self, args: &[&str]) -> Output {
-		Command::new(shoal_binary())
+	fn command(&self, args: &[&str]) -> Command {
+		let mut command = Command::new(shoal_binary());
+		command
 			.args(["--json", "--node", &self.node, "--keys"])
 			.arg(&self.keys)
 			.args(args)
-			.env("SHOAL_JOURNAL", &self.journal)
-			.output()
-			.expect("the shoal binary runs")
+			.env("SHOAL_JOURNAL", &self.journal);
+		command
+	}
+
+	fn shoal(&self, args: &[&str]) -> Output {
+		self.command(args).output().expect("the shoal binary runs")
 	}
 
 	fn json(&self, args: &[&str]) -> Result<Value> {
@@ -387,10 +394,19 @@ fn survives_killed_holders(network: &mut LocalNetwork, user: &User, dir: &Path, 
 	network.nodes[frozen].freeze(true)?;
 	let output = dir.join("frozen.out");
 	let got = via.json(&["get", file_id, "-o", output.to_str().unwrap()]);
+	// Nor a put: the push to the frozen holder fails once its connection's set-up timeout
+	// (10 s) passes, without redials, and the file goes live on the other five.
+	let small = dir.join("frozen-put.in");
+	std::fs::write(&small, content(100_000, 4))?;
+	let put = via.json(&["put", small.to_str().unwrap(), "--days", "2"]);
 	network.nodes[frozen].freeze(false)?;
 	let got = got.context("get with a holder frozen")?;
 	ensure!(std::fs::read(&output)? == expected, "the file came back different with a holder frozen");
 	println!("step 4: get with {} frozen took {} s", LOCAL_NAMES[frozen], got["seconds"]);
+	let put = put.context("put with a holder frozen")?;
+	let took = put["holders"].as_object().map(|h| h.len()).unwrap_or(0);
+	ensure!(took == 5, "with one of six holders frozen, five should take a shard: {put}");
+	println!("step 4: put with {} frozen went live on {took} holders in {} s", LOCAL_NAMES[frozen], put["seconds"]);
 	for killed in [vec![group[0]], group.clone()] {
 		for index in &killed {
 			network.nodes[*index].kill();
@@ -416,6 +432,19 @@ fn survives_killed_holders(network: &mut LocalNetwork, user: &User, dir: &Path, 
 			let still = chain::finalized_number(&rpc)?;
 			ensure!(still == finalized, "finality moved from {finalized} to {still} with three of six validators down");
 			println!("step 4: a whole group down: blocks {from} → {}, finality held at {finalized}", from + 3);
+			// Two of the three live holders frozen too: the get waits on them with its
+			// partial output open, and Ctrl-C ends it there.
+			let others: Vec<usize> = (0..LOCAL_NAMES.len())
+				.filter(|i| !group.contains(i) && *i != survivor)
+				.collect();
+			for index in &others {
+				network.nodes[*index].freeze(true)?;
+			}
+			let interrupted = interrupted_get(&via, file_id, dir);
+			for index in &others {
+				network.nodes[*index].freeze(false)?;
+			}
+			interrupted.context("a get interrupted by SIGINT")?;
 		}
 		for index in &killed {
 			network.nodes[*index].restart()?;
@@ -425,6 +454,48 @@ fn survives_killed_holders(network: &mut LocalNetwork, user: &User, dir: &Path, 
 			Ok(chain::finalized_number(&rpc)? >= target)
 		})?;
 	}
+	Ok(())
+}
+
+/// Start a get of `file_id` that cannot finish, wait until its partial output exists, and
+/// send it SIGINT: it exits at once with 130 and the interruption named, and neither the
+/// output nor its temporary file is left.
+fn interrupted_get(user: &User, file_id: &str, dir: &Path) -> Result<()> {
+	let output = dir.join("interrupted.out");
+	let partial = dir.join(".interrupted.out.shoal-partial");
+	let mut child = user
+		.command(&["get", file_id, "-o", output.to_str().unwrap()])
+		.stdout(std::process::Stdio::piped())
+		.stderr(std::process::Stdio::piped())
+		.spawn()?;
+	let mut ended_early = false;
+	let started = wait_until(Duration::from_secs(30), "the get's partial output", || {
+		ended_early = child.try_wait()?.is_some();
+		Ok(ended_early || partial.exists())
+	});
+	let ended = if ended_early || started.is_err() {
+		Ok(())
+	} else {
+		match Command::new("kill").args(["-INT", &child.id().to_string()]).status() {
+			Ok(status) if status.success() => {
+				wait_until(Duration::from_secs(15), "the get to end after SIGINT", || Ok(child.try_wait()?.is_some()))
+			},
+			other => Err(anyhow!("kill -INT failed: {other:?}")),
+		}
+	};
+	if started.is_err() || ended.is_err() {
+		let _ = child.kill();
+	}
+	let result = child.wait_with_output()?;
+	let stdout = String::from_utf8_lossy(&result.stdout);
+	ensure!(!ended_early, "the get ended before it was interrupted: {stdout}");
+	started?;
+	ended?;
+	ensure!(result.status.code() == Some(130), "exit {:?} after SIGINT: {stdout}", result.status);
+	ensure!(stdout.contains("interrupted by SIGINT"), "the interruption is not named: {stdout}");
+	ensure!(!output.exists(), "an interrupted get left its output");
+	ensure!(!partial.exists(), "an interrupted get left its temporary file");
+	println!("step 4: a get interrupted mid-fetch by SIGINT exits 130 and leaves no file");
 	Ok(())
 }
 
