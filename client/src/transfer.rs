@@ -86,31 +86,37 @@ pub struct PushError {
 	pub view: bool,
 }
 
-/// Push one shard to its holder, retrying what may pass, five attempts over 4.5 s (most of
-/// a block time): no answer, busy, and "no such file" (the record's block is a fresh best
-/// block the holder may not have imported yet); a refusal for a reason that will not
-/// change is returned at once. Every attempt shares the one copy of `shard`.
+/// How long [`push`] keeps retrying a shard: most of a block time.
+pub const PUSH_RETRY_WINDOW: Duration = Duration::from_secs(5);
+
+/// Push one shard to its holder, retrying what may pass while [`PUSH_RETRY_WINDOW`] lasts
+/// (five quick attempts, 0.3 s apart and doubling): no answer, busy, and "no such file"
+/// (the record's block is a fresh best block the holder may not have imported yet). A
+/// refusal for a reason that will not change is returned at once, and so is a failure
+/// that itself took the window: a holder whose connection timed out (libp2p's builder
+/// gives up on a connection not set up in 10 s: a frozen or blackholed node) is not dialled
+/// four more times. Every attempt shares the one copy of `shard`.
 pub async fn push(client: &Client, holder: &Holder, shard: Bytes) -> Result<(), PushError> {
+	let started = tokio::time::Instant::now();
 	let mut delay = Duration::from_millis(300);
-	const ATTEMPTS: u32 = 5;
-	for attempt in 1..=ATTEMPTS {
+	loop {
 		let outcome = client
 			.put(holder.peer, holder.addresses.clone(), PutRequest { shard: shard.clone() })
 			.await;
+		let again = started.elapsed() + delay <= PUSH_RETRY_WINDOW;
 		match outcome {
 			Ok(Ok(())) => return Ok(()),
-			Ok(Err(Refusal::NotServing(_) | Refusal::UnknownFile)) if attempt < ATTEMPTS => {},
+			Ok(Err(Refusal::NotServing(_) | Refusal::UnknownFile)) if again => {},
 			Ok(Err(refusal)) => {
 				let view = matches!(refusal, Refusal::NotYourShard(_) | Refusal::UnknownFile);
 				return Err(PushError { why: refusal.to_string(), view });
 			},
-			Err(_) if attempt < ATTEMPTS => {},
+			Err(_) if again => {},
 			Err(error) => return Err(PushError { why: error.to_string(), view: false }),
 		}
 		tokio::time::sleep(delay).await;
 		delay *= 2;
 	}
-	Err(PushError { why: "no answer".into(), view: false })
 }
 
 /// A signed `get` for `shard` of `segment`, bound to this client's peer id.
@@ -358,6 +364,70 @@ mod tests {
 			}
 		});
 		Holder { shard, node, peer, addresses: vec![address] }
+	}
+
+	/// A holder that answers every put with a busy refusal; counts them in `asked`.
+	fn busy_holder(asked: Arc<AtomicUsize>) -> Holder {
+		let keypair = identity::Keypair::generate_ed25519();
+		let node = keypair.public().try_into_ed25519().unwrap().to_bytes();
+		let peer = keypair.public().to_peer_id();
+		let behaviour = Behaviour::new(&keypair, &GENESIS, true, Limits::default());
+		let mut swarm = behaviour::swarm(keypair, behaviour, Limits::default()).unwrap();
+		let address = memory_address();
+		swarm.listen_on(address.clone()).unwrap();
+		tokio::spawn(async move {
+			loop {
+				if let SwarmEvent::Behaviour(BehaviourEvent::Put(request_response::Event::Message {
+					message: request_response::Message::Request { channel, .. },
+					..
+				})) = swarm.select_next_some().await
+				{
+					asked.fetch_add(1, Ordering::SeqCst);
+					let _ = swarm
+						.behaviour_mut()
+						.put
+						.send_response(channel, Err(Refusal::NotServing("busy".into())));
+				}
+			}
+		});
+		Holder { shard: 0, node, peer, addresses: vec![address] }
+	}
+
+	#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+	async fn a_busy_holder_is_asked_five_times_within_the_retry_window() {
+		let asked = Arc::new(AtomicUsize::new(0));
+		let holder = busy_holder(asked.clone());
+		let client = Client::start(&GENESIS, Limits::default(), 4).unwrap();
+		let started = tokio::time::Instant::now();
+		let outcome = push(&client, &holder, Bytes::from_static(b"a shard")).await;
+		assert!(matches!(&outcome, Err(PushError { view: false, .. })), "{:?}", outcome.err().map(|e| e.why));
+		assert_eq!(asked.load(Ordering::SeqCst), 5, "busy answers are retried: five quick attempts");
+		assert!(started.elapsed() <= PUSH_RETRY_WINDOW + Duration::from_secs(2));
+	}
+
+	/// A holder whose kernel accepts connections and that never speaks (a frozen node): the
+	/// first attempt's connection times out after 10 s, which uses up the retry window, so
+	/// it is dialled once, not five times (50 s).
+	#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+	async fn a_silent_holder_is_dialled_once() {
+		let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+		let port = listener.local_addr().unwrap().port();
+		let keypair = identity::Keypair::generate_ed25519();
+		let holder = Holder {
+			shard: 0,
+			node: keypair.public().try_into_ed25519().unwrap().to_bytes(),
+			peer: keypair.public().to_peer_id(),
+			addresses: vec![format!("/ip4/127.0.0.1/tcp/{port}").parse().unwrap()],
+		};
+		let client = Client::start(&GENESIS, Limits::default(), 4).unwrap();
+		let outcome = tokio::time::timeout(Duration::from_secs(90), push(&client, &holder, Bytes::from_static(b"x")))
+			.await
+			.expect("a push to a silent holder still waits after 90 s");
+		assert!(outcome.is_err(), "a silent holder took a shard");
+		// Every dial left one connection in the listen backlog.
+		listener.set_nonblocking(true).unwrap();
+		let dials = std::iter::from_fn(|| listener.accept().ok()).count();
+		assert_eq!(dials, 1, "a holder that timed out was dialled again");
 	}
 
 	#[tokio::test(flavor = "multi_thread", worker_threads = 2)]

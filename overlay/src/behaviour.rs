@@ -167,6 +167,12 @@ pub enum Security {
 /// The security every node and client runs; peers on the other one cannot connect.
 pub const SECURITY: Security = Security::Noise;
 
+/// How long a connection, either way, may take to finish its TCP, Noise and Yamux set-up
+/// before it is dropped: libp2p's `SwarmBuilder` wraps every transport it builds in this
+/// fixed timeout, so a frozen or silent peer holds neither a dial (a push to it fails) nor
+/// a pending inbound slot for longer (`overlay/tests/silent_peer.rs`).
+pub const CONNECTION_SETUP_TIMEOUT: Duration = Duration::from_secs(10);
+
 /// A swarm on TCP (and in-process memory) with [`SECURITY`] and Yamux, running on the
 /// current tokio runtime.
 pub fn swarm(keypair: Keypair, behaviour: Behaviour, limits: Limits) -> Result<Swarm<Behaviour>, String> {

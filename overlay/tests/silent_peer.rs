@@ -1,0 +1,90 @@
+//! Peers that connect and then say nothing, as a frozen process does (its kernel still
+//! accepts TCP connections): a node drops such an inbound connection once the connection
+//! set-up timeout passes (10 s, which libp2p's `SwarmBuilder` puts on every transport it
+//! builds), and a client's request to such a peer fails then instead of waiting forever.
+
+mod common;
+
+use std::{
+	io::{ErrorKind, Read},
+	time::{Duration, Instant},
+};
+
+use futures::StreamExt;
+use libp2p::{identity::Keypair, multiaddr::Protocol, swarm::SwarmEvent, Multiaddr};
+use shoal_overlay::{
+	behaviour::{Limits, CONNECTION_SETUP_TIMEOUT, SECURITY},
+	client::{Client, ClientError},
+	messages::HaveRequest,
+};
+
+/// Well past [`CONNECTION_SETUP_TIMEOUT`]: without it the connection would last forever.
+const PATIENCE: Duration = Duration::from_secs(20);
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_silent_inbound_connection_is_dropped_after_the_set_up_timeout() {
+	let limits = Limits::default();
+	let (mut node, _, address) = common::listening_node(SECURITY, [7; 32], limits).await;
+	let port = address
+		.iter()
+		.find_map(|p| match p {
+			Protocol::Tcp(port) => Some(port),
+			_ => None,
+		})
+		.expect("a TCP address");
+	// Connect, send nothing, and wait for the node to hang up.
+	let mut silent = tokio::task::spawn_blocking(move || -> Result<Duration, String> {
+		let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).map_err(|e| e.to_string())?;
+		stream.set_read_timeout(Some(PATIENCE)).map_err(|e| e.to_string())?;
+		let started = Instant::now();
+		let mut buffer = [0u8; 1024];
+		loop {
+			match stream.read(&mut buffer) {
+				Ok(0) => return Ok(started.elapsed()),
+				Ok(_) => continue,
+				Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {
+					return Err(format!("the node still holds a silent connection after {PATIENCE:?}"))
+				},
+				Err(_) => return Ok(started.elapsed()),
+			}
+		}
+	});
+	let mut refused = false;
+	let closed = loop {
+		tokio::select! {
+			event = node.select_next_some() => {
+				if let SwarmEvent::IncomingConnectionError { .. } = event {
+					refused = true;
+				}
+			},
+			closed = &mut silent => break closed.expect("the silent peer's thread"),
+		}
+	};
+	let took = closed.unwrap_or_else(|e| panic!("{e}"));
+	assert!(took >= CONNECTION_SETUP_TIMEOUT / 2, "dropped after {took:?}, before the set-up timeout");
+	// The node reports it (the worker logs it as a refused incoming connection).
+	let reported = tokio::time::timeout(Duration::from_secs(5), async {
+		while !refused {
+			if let SwarmEvent::IncomingConnectionError { .. } = node.select_next_some().await {
+				refused = true;
+			}
+		}
+	})
+	.await;
+	assert!(reported.is_ok(), "no IncomingConnectionError for the silent connection");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_request_to_a_silent_peer_fails_after_the_set_up_timeout() {
+	// The kernel accepts connections into the listen backlog; nothing ever answers.
+	let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+	let port = listener.local_addr().expect("address").port();
+	let client = Client::start(&[7; 32], Limits::default(), 4).expect("client");
+	let peer = Keypair::generate_ed25519().public().to_peer_id();
+	let address: Multiaddr = format!("/ip4/127.0.0.1/tcp/{port}").parse().expect("address");
+	let answer = tokio::time::timeout(PATIENCE, client.have(peer, vec![address], HaveRequest { file_id: [1; 32] }))
+		.await
+		.unwrap_or_else(|_| panic!("a request to a silent peer still waits after {PATIENCE:?}"));
+	assert!(matches!(answer, Err(ClientError::NoAnswer { .. })), "{answer:?}");
+	drop(listener);
+}
