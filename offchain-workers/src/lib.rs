@@ -352,7 +352,7 @@ impl<C: ChainView> Worker<C> {
 			let len = request.shard.len();
 			let outcome = shared.put(&request.shard);
 			if let Err(refusal) = &outcome {
-				log::info!(target: LOG_TARGET, "refused a shard from {peer}: {refusal}");
+				shoal_overlay::codec::log_refusal(format_args!("refused a shard from {peer}: {refusal}"));
 			}
 			drop(permit);
 			let stored = outcome.as_ref().ok().copied();
@@ -385,7 +385,7 @@ impl<C: ChainView> Worker<C> {
 		tokio::task::spawn_blocking(move || {
 			let response = shared.get(&peer, &request);
 			if let Err(refusal) = &response {
-				log::info!(target: LOG_TARGET, "refused a get from {peer}: {refusal}");
+				shoal_overlay::codec::log_refusal(format_args!("refused a get from {peer}: {refusal}"));
 			}
 			drop(permit);
 			let _ = done.blocking_send(Done::Get(channel, response, started));

@@ -88,8 +88,9 @@ impl request_response::Codec for RawCodec {
 			Abuse::HalfOpen(bytes) => {
 				io.write_all(&bytes).await?;
 				io.flush().await?;
-				// Send nothing more and never close, but notice when the node gives up on the
-				// stream: an empty write carries no bytes and fails once the node has reset it.
+				// No more of the request and never a close, but notice when the node gives up
+				// on the stream: an empty write (an empty Yamux frame, no request bytes) fails
+				// once the node has reset it.
 				loop {
 					tokio::time::sleep(Duration::from_millis(200)).await;
 					if let Err(e) = io.write(&[]).await {
@@ -353,7 +354,7 @@ fn the_overlay_survives_abuse_and_keeps_serving() {
 
 		// The same for `have`, whose cap is larger: eight streams over it. Started a log
 		// window later, so the node's lines about these (more than one window's budget)
-		// cannot crowd out the lines about the puts.
+		// fall in a later window than the lines about the puts, whatever the timing.
 		tokio::time::sleep_until((started + LOG_WINDOW + Duration::from_secs(8)).into()).await;
 		let have_started = Instant::now();
 		let over = 8;
@@ -365,7 +366,15 @@ fn the_overlay_survives_abuse_and_keeps_serving() {
 		assert!(dropped.iter().all(|o| o.is_err()), "a half-open have was answered: {dropped:?}");
 		a_good_peer_is_answered(&target, &client, "while half-open puts and probes are held").await;
 
-		// Each held stream is dropped once the node's request timeout gives up on it.
+		// Each held stream is dropped once the node's request timeout gives up on it: none
+		// until shortly before, all by a while after.
+		let quiet = limits.request_timeout - Duration::from_secs(10);
+		let ((put_abuser, early_puts), (have_abuser, early_haves)) = tokio::join!(
+			collect(put_abuser, 1, quiet.saturating_sub(started.elapsed())),
+			collect(have_abuser, 1, quiet.saturating_sub(have_started.elapsed())),
+		);
+		assert!(early_puts.is_empty(), "a held put was dropped before the request timeout: {early_puts:?}");
+		assert!(early_haves.is_empty(), "a held probe was dropped before the request timeout: {early_haves:?}");
 		let timeout = limits.request_timeout + Duration::from_secs(30);
 		let ((_put_abuser, puts), (_have_abuser, haves)) = tokio::join!(
 			collect(put_abuser, limits.put_streams, timeout.saturating_sub(started.elapsed())),
