@@ -2,13 +2,19 @@
 //! `shoal_client` library, prints (a progress bar on a terminal, one JSON object with
 //! `--json`), and exits non-zero with one line saying what to do next on any failure.
 
-use std::{io::IsTerminal, path::PathBuf, time::Duration};
+use std::{
+	io::{IsTerminal, Write},
+	path::PathBuf,
+	sync::atomic::{AtomicBool, Ordering},
+	time::Duration,
+};
 
 use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::json;
 use shoal_client::{chain::Chain, get, identity, identity::Identity, put, ClientError, Progress, Quiet};
 use shoal_primitives::chain::FileStatus;
+use tokio::signal::unix::{signal, Signal, SignalKind};
 
 /// Store and fetch files on Shoal, encrypted on this machine before they leave it.
 #[derive(Debug, Parser)]
@@ -129,74 +135,108 @@ async fn connect(node: &str, insecure: bool) -> Result<Chain, ClientError> {
 }
 
 /// How long an interrupted command may take to stop at its next await point before the
-/// process exits anyway (a put in a blocking pass, or a prompt, never reaches one). A
-/// second signal exits at once.
+/// process exits anyway (a put in a blocking pass, a prompt, or a get's final fsync never
+/// reaches one; such a get may leave its `.OUT.shoal-partial`). A second signal exits at
+/// once.
 const INTERRUPT_GRACE: Duration = Duration::from_secs(2);
+
+/// Set by whichever of `main` and the signal watcher exits first; the other then only
+/// waits, so one result (one JSON object with `--json`) is printed, never two.
+static EXITING: AtomicBool = AtomicBool::new(false);
 
 #[tokio::main]
 async fn main() {
 	let cli = Cli::parse();
 	let json = cli.json;
 	// Signals are watched on a runtime worker, not on this thread, which a blocking pass
-	// can hold. An interrupt drops the command's future, so what it holds cleans up after
-	// itself before the process exits: a get's partial output is deleted, and a put's
-	// journal (written whole or not at all) stays for the next run.
+	// can hold; their handlers are in place before the command starts. An interrupt drops
+	// the command's future, so what it holds cleans up after itself before the process
+	// exits: a get's partial output is deleted, and a put's journal (written whole or not
+	// at all) stays for the next run.
+	let mut signals = Signals::install();
 	let (interrupt, interrupted) = tokio::sync::oneshot::channel();
-	tokio::spawn(watch_signals(json, interrupt));
+	tokio::spawn(async move {
+		let (signal, code) = signals.next().await;
+		let _ = interrupt.send((signal, code));
+		tokio::select! {
+			_ = tokio::time::sleep(INTERRUPT_GRACE) => {},
+			_ = signals.next() => {},
+		}
+		fail(json, &ClientError::Interrupted { signal }, code)
+	});
 	let outcome = tokio::select! {
 		outcome = run(cli) => outcome.map_err(|error| (error, 1)),
 		Ok((signal, code)) = interrupted => Err((ClientError::Interrupted { signal }, code)),
 	};
 	match outcome {
 		Ok(output) => {
-			if json {
-				println!("{output}");
-			} else if let Some(text) = output.get("text").and_then(|t| t.as_str()) {
-				println!("{text}");
+			claim_exit();
+			let text = if json {
+				Some(output.to_string())
+			} else {
+				output.get("text").and_then(|t| t.as_str()).map(str::to_string)
+			};
+			let mut stdout = std::io::stdout().lock();
+			if let Some(text) = text {
+				let _ = writeln!(stdout, "{text}");
 			}
+			let _ = stdout.flush();
+			// Exit here rather than return: nothing is left to drop, and a signal that came
+			// during the runtime's shutdown must not leave its watcher waiting on it.
+			std::process::exit(0)
 		},
 		Err((error, code)) => fail(json, &error, code),
 	}
 }
 
-/// Print `error` as the user asked (one JSON object, or one line on stderr) and exit.
+/// Return if this thread is the first to exit; otherwise wait for the other's exit.
+fn claim_exit() {
+	if EXITING.swap(true, Ordering::SeqCst) {
+		loop {
+			std::thread::park();
+		}
+	}
+}
+
+/// Print `error` as the user asked (one JSON object, or one line on stderr) and exit. A
+/// closed stdout or stderr (a pipe whose reader was interrupted too) does not stop it.
 fn fail(json: bool, error: &ClientError, code: i32) -> ! {
+	claim_exit();
 	if json {
-		println!("{}", json!({ "error": error.to_string() }));
+		let _ = writeln!(std::io::stdout().lock(), "{}", json!({ "error": error.to_string() }));
 	} else {
-		eprintln!("error: {error}");
+		let _ = writeln!(std::io::stderr().lock(), "error: {error}");
 	}
 	std::process::exit(code)
 }
 
-/// On SIGINT (Ctrl-C) or SIGTERM, tell `main` to drop the command; if it has not exited
-/// after [`INTERRUPT_GRACE`] or a second signal, exit from here with the same error.
-async fn watch_signals(json: bool, interrupt: tokio::sync::oneshot::Sender<(&'static str, i32)>) {
-	let (signal, code) = next_signal().await;
-	let _ = interrupt.send((signal, code));
-	tokio::select! {
-		_ = tokio::time::sleep(INTERRUPT_GRACE) => {},
-		_ = next_signal() => {},
-	}
-	fail(json, &ClientError::Interrupted { signal }, code)
+/// The SIGINT (Ctrl-C) and SIGTERM handlers, installed when made. A signal whose handler
+/// cannot be installed keeps its default action.
+struct Signals {
+	interrupt: Option<Signal>,
+	terminate: Option<Signal>,
 }
 
-/// The next SIGINT or SIGTERM, with its name and the exit code a shell expects for it
-/// (128 + its number). A signal whose handler cannot be installed keeps its default action.
-async fn next_signal() -> (&'static str, i32) {
-	use tokio::signal::unix::{signal, SignalKind};
-	let one = |kind: SignalKind, name: &'static str, code: i32| async move {
-		match signal(kind) {
-			Ok(mut stream) => {
-				stream.recv().await;
-				(name, code)
-			},
-			Err(_) => std::future::pending().await,
+impl Signals {
+	fn install() -> Self {
+		Signals { interrupt: signal(SignalKind::interrupt()).ok(), terminate: signal(SignalKind::terminate()).ok() }
+	}
+
+	/// The next signal, with its name and the exit code a shell expects for it (128 + its
+	/// number).
+	async fn next(&mut self) -> (&'static str, i32) {
+		async fn one(stream: &mut Option<Signal>) {
+			if let Some(stream) = stream {
+				if stream.recv().await.is_some() {
+					return;
+				}
+			}
+			std::future::pending().await
 		}
-	};
-	tokio::select! {
-		caught = one(SignalKind::interrupt(), "SIGINT", 130) => caught,
-		caught = one(SignalKind::terminate(), "SIGTERM", 143) => caught,
+		tokio::select! {
+			_ = one(&mut self.interrupt) => ("SIGINT", 130),
+			_ = one(&mut self.terminate) => ("SIGTERM", 143),
+		}
 	}
 }
 
