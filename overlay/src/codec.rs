@@ -175,9 +175,10 @@ pub async fn write_frame<W: AsyncWrite + Unpin + Send>(io: &mut W, bytes: Vec<u8
 	io.close().await
 }
 
-/// At most this many lines about unreadable requests per [`LOG_WINDOW`], from all peers
-/// together; the rest are counted and reported in the next window's first line, so a peer
-/// cannot flood the log.
+/// At most this many lines about peers' bad input (unreadable or refused requests, refused
+/// connections; target `shoal::overlay`) per [`LOG_WINDOW`], from all peers together; the
+/// rest are counted and reported in the next window's first line, so a peer cannot flood
+/// the log.
 pub const LOG_BURST: u32 = 20;
 /// See [`LOG_BURST`].
 pub const LOG_WINDOW: std::time::Duration = std::time::Duration::from_secs(10);

@@ -82,9 +82,14 @@ async fn a_request_to_a_silent_peer_fails_after_the_set_up_timeout() {
 	let client = Client::start(&[7; 32], Limits::default(), 4).expect("client");
 	let peer = Keypair::generate_ed25519().public().to_peer_id();
 	let address: Multiaddr = format!("/ip4/127.0.0.1/tcp/{port}").parse().expect("address");
+	let started = Instant::now();
 	let answer = tokio::time::timeout(PATIENCE, client.have(peer, vec![address], HaveRequest { file_id: [1; 32] }))
 		.await
 		.unwrap_or_else(|_| panic!("a request to a silent peer still waits after {PATIENCE:?}"));
 	assert!(matches!(answer, Err(ClientError::NoAnswer { .. })), "{answer:?}");
-	drop(listener);
+	// It waited on the one connection it made, not on a refused dial.
+	let took = started.elapsed();
+	assert!(took >= CONNECTION_SETUP_TIMEOUT / 2, "failed after {took:?}, before the set-up timeout");
+	listener.set_nonblocking(true).expect("non-blocking");
+	assert_eq!(std::iter::from_fn(|| listener.accept().ok()).count(), 1, "one connection to the silent peer");
 }

@@ -372,7 +372,7 @@ fn a_wrong_mnemonic_is_told_so(network: &LocalNetwork, dir: &Path, file_id: &str
 	// Nothing of it reached the chain, and `ls` says so for an account the chain has never
 	// seen (an empty list, not an error).
 	let listed = poor.json(&["ls"])?;
-	ensure!(listed["files"].as_array().is_some_and(Vec::is_empty), "the unfunded put left a file: {listed}");
+	ensure!(listed["files"].as_array().is_some_and(Vec::is_empty), "ls of an unknown account: {listed}");
 	Ok(())
 }
 
@@ -395,7 +395,7 @@ fn survives_killed_holders(network: &mut LocalNetwork, user: &User, dir: &Path, 
 	let output = dir.join("frozen.out");
 	let got = via.json(&["get", file_id, "-o", output.to_str().unwrap()]);
 	// Nor a put: the push to the frozen holder fails once its connection's set-up timeout
-	// (10 s) passes, without redials, and the file goes live on the other five.
+	// (10 s) passes, and the file goes live on the other five.
 	let small = dir.join("frozen-put.in");
 	std::fs::write(&small, content(100_000, 4))?;
 	let put = via.json(&["put", small.to_str().unwrap(), "--days", "2"]);
@@ -495,7 +495,7 @@ fn interrupted_get(user: &User, file_id: &str, dir: &Path) -> Result<()> {
 	ensure!(stdout.contains("interrupted by SIGINT"), "the interruption is not named: {stdout}");
 	ensure!(!output.exists(), "an interrupted get left its output");
 	ensure!(!partial.exists(), "an interrupted get left its temporary file");
-	println!("step 4: a get interrupted mid-fetch by SIGINT exits 130 and leaves no file");
+	println!("step 4: a get stalled with its output open stops on SIGINT: exit 130, no file left");
 	Ok(())
 }
 
