@@ -320,13 +320,7 @@ mod tests {
 	/// A holder of shard index `shard` of a one-segment file, answering in `manner`; counts
 	/// the gets it was asked in `asked`.
 	fn holder(shard: u8, manner: Manner, asked: Arc<AtomicUsize>) -> Holder {
-		let keypair = identity::Keypair::generate_ed25519();
-		let node = keypair.public().try_into_ed25519().unwrap().to_bytes();
-		let peer = keypair.public().to_peer_id();
-		let behaviour = Behaviour::new(&keypair, &GENESIS, true, Limits::default());
-		let mut swarm = behaviour::swarm(keypair, behaviour, Limits::default()).unwrap();
-		let address = memory_address();
-		swarm.listen_on(address.clone()).unwrap();
+		let (mut swarm, holder) = serving(shard);
 		tokio::spawn(async move {
 			let (late, mut due) = tokio::sync::mpsc::unbounded_channel();
 			// Get streams held open, never answered.
@@ -368,11 +362,12 @@ mod tests {
 				}
 			}
 		});
-		Holder { shard, node, peer, addresses: vec![address] }
+		holder
 	}
 
-	/// A holder that answers every put with a busy refusal; counts them in `asked`.
-	fn busy_holder(asked: Arc<AtomicUsize>) -> Holder {
+	/// A node-side swarm with a fresh key, listening on a memory address, and the holder of
+	/// shard index `shard` it is (for the test to drive).
+	fn serving(shard: u8) -> (libp2p::Swarm<Behaviour>, Holder) {
 		let keypair = identity::Keypair::generate_ed25519();
 		let node = keypair.public().try_into_ed25519().unwrap().to_bytes();
 		let peer = keypair.public().to_peer_id();
@@ -380,6 +375,12 @@ mod tests {
 		let mut swarm = behaviour::swarm(keypair, behaviour, Limits::default()).unwrap();
 		let address = memory_address();
 		swarm.listen_on(address.clone()).unwrap();
+		(swarm, Holder { shard, node, peer, addresses: vec![address] })
+	}
+
+	/// A holder that answers every put with a busy refusal; counts them in `asked`.
+	fn busy_holder(asked: Arc<AtomicUsize>) -> Holder {
+		let (mut swarm, holder) = serving(0);
 		tokio::spawn(async move {
 			loop {
 				if let SwarmEvent::Behaviour(BehaviourEvent::Put(request_response::Event::Message {
@@ -395,7 +396,7 @@ mod tests {
 				}
 			}
 		});
-		Holder { shard: 0, node, peer, addresses: vec![address] }
+		holder
 	}
 
 	#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
