@@ -10,6 +10,7 @@ use bytes::Bytes;
 use futures::{stream::FuturesUnordered, StreamExt};
 use libp2p::{Multiaddr, PeerId};
 use shoal_overlay::{
+	behaviour::CONNECTION_SETUP_TIMEOUT,
 	client::Client,
 	messages::{GetRequest, HaveRequest, PutRequest, Refusal},
 };
@@ -91,9 +92,9 @@ pub struct PushError {
 pub const PUSH_ATTEMPTS: u32 = 5;
 
 /// An attempt that got no answer after this long is not repeated: the holder's connection
-/// timed out (libp2p gives up on a connection not set up in 10 s: a frozen or blackholed
-/// node), and dialling it again would only cost as much again.
-pub const PUSH_UNREACHABLE_AFTER: Duration = Duration::from_secs(5);
+/// most likely timed out ([`CONNECTION_SETUP_TIMEOUT`]: a frozen or blackholed node), and
+/// dialling it again would only cost as much again.
+pub const PUSH_UNREACHABLE_AFTER: Duration = Duration::from_secs(CONNECTION_SETUP_TIMEOUT.as_secs() / 2);
 
 /// Push one shard to its holder, retrying what may pass up to [`PUSH_ATTEMPTS`] times: no
 /// answer, busy, and "no such file" (the record's block is a fresh best block the holder
@@ -369,13 +370,18 @@ mod tests {
 	/// shard index `shard` it is (for the test to drive).
 	fn serving(shard: u8) -> (libp2p::Swarm<Behaviour>, Holder) {
 		let keypair = identity::Keypair::generate_ed25519();
-		let node = keypair.public().try_into_ed25519().unwrap().to_bytes();
-		let peer = keypair.public().to_peer_id();
+		let address = memory_address();
+		let holder = holder_with(&keypair, shard, address.clone());
 		let behaviour = Behaviour::new(&keypair, &GENESIS, true, Limits::default());
 		let mut swarm = behaviour::swarm(keypair, behaviour, Limits::default()).unwrap();
-		let address = memory_address();
-		swarm.listen_on(address.clone()).unwrap();
-		(swarm, Holder { shard, node, peer, addresses: vec![address] })
+		swarm.listen_on(address).unwrap();
+		(swarm, holder)
+	}
+
+	/// The holder of shard index `shard` with node key `keypair`, reachable at `address`.
+	fn holder_with(keypair: &identity::Keypair, shard: u8, address: Multiaddr) -> Holder {
+		let node = keypair.public().try_into_ed25519().unwrap().to_bytes();
+		Holder { shard, node, peer: keypair.public().to_peer_id(), addresses: vec![address] }
 	}
 
 	/// A holder that answers every put with a busy refusal; counts them in `asked`.
@@ -416,13 +422,8 @@ mod tests {
 	async fn a_silent_holder_is_dialled_once() {
 		let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
 		let port = listener.local_addr().unwrap().port();
-		let keypair = identity::Keypair::generate_ed25519();
-		let holder = Holder {
-			shard: 0,
-			node: keypair.public().try_into_ed25519().unwrap().to_bytes(),
-			peer: keypair.public().to_peer_id(),
-			addresses: vec![format!("/ip4/127.0.0.1/tcp/{port}").parse().unwrap()],
-		};
+		let address = format!("/ip4/127.0.0.1/tcp/{port}").parse().unwrap();
+		let holder = holder_with(&identity::Keypair::generate_ed25519(), 0, address);
 		let client = Client::start(&GENESIS, Limits::default(), 4).unwrap();
 		let outcome = tokio::time::timeout(Duration::from_secs(90), push(&client, &holder, Bytes::from_static(b"x")))
 			.await

@@ -168,9 +168,9 @@ pub enum Security {
 pub const SECURITY: Security = Security::Noise;
 
 /// How long a connection, either way, may take to finish its TCP, Noise and Yamux set-up
-/// before it is dropped: libp2p's `SwarmBuilder` wraps every transport it builds in this
-/// fixed timeout, so a frozen or silent peer holds neither a dial (a push to it fails) nor
-/// a pending inbound slot for longer (`overlay/tests/silent_peer.rs`).
+/// before it is dropped, so a frozen or silent peer holds neither a dial (a push to it
+/// fails) nor a pending inbound slot for longer (`overlay/tests/silent_peer.rs`). libp2p's
+/// `SwarmBuilder` also wraps what it builds in a fixed 10 s; this must not exceed that.
 pub const CONNECTION_SETUP_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// A swarm on TCP (and in-process memory) with [`SECURITY`] and Yamux, running on the
@@ -214,7 +214,8 @@ pub fn swarm_with(
 				Security::Noise => Either::Left(tcp.authenticate(noise::Config::new(key)?).multiplex(multiplexing)),
 				Security::Tls => Either::Right(tcp.authenticate(tls::Config::new(key)?).multiplex(multiplexing)),
 			};
-			Ok(stack.map(|output, _| output.factor_first()))
+			let stack = stack.map(|output, _| output.factor_first());
+			Ok(libp2p::core::transport::timeout::TransportTimeout::new(stack, CONNECTION_SETUP_TIMEOUT))
 		})
 		.map_err(|e| format!("overlay transport: {e}"))?
 		.with_behaviour(|_| behaviour)

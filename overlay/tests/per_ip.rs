@@ -16,42 +16,13 @@ use shoal_overlay::{
 	codec::with_causes,
 	messages::{HaveRequest, Holding},
 };
-use tokio::{io::AsyncReadExt, net::TcpSocket};
-
-/// A raw TCP connection from `source` that never starts its handshake.
-async fn half_open(source: &str, port: u16) -> tokio::net::TcpStream {
-	let socket = TcpSocket::new_v4().expect("socket");
-	socket
-		.bind(format!("{source}:0").parse().expect("source"))
-		.expect("bind a loopback source address");
-	socket
-		.connect(format!("127.0.0.1:{port}").parse().expect("target"))
-		.await
-		.expect("connect")
-}
-
-/// Whether the node closed `stream` within `wait` (a read returns end of file or an error).
-async fn closed_within(stream: &mut tokio::net::TcpStream, wait: Duration) -> bool {
-	let mut byte = [0u8; 64];
-	loop {
-		match tokio::time::timeout(wait, stream.read(&mut byte)).await {
-			Err(_) => return false,
-			Ok(Ok(0)) | Ok(Err(_)) => return true,
-			// Bytes of a handshake the node started (it speaks first on multistream-select).
-			Ok(Ok(_)) => continue,
-		}
-	}
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn one_address_cannot_take_every_inbound_slot() {
 	let genesis = [5u8; 32];
 	let limits = Limits { max_per_ip: 3, ..Limits::default() };
 	let (mut node, peer, address) = common::listening_node(SECURITY, genesis, limits).await;
-	let port = match address.iter().nth(1) {
-		Some(libp2p::multiaddr::Protocol::Tcp(port)) => port,
-		other => panic!("not a TCP address: {other:?}"),
-	};
+	let port = common::tcp_port(&address);
 	let (refusals_tx, mut refusals) = tokio::sync::mpsc::unbounded_channel();
 	tokio::spawn(async move {
 		loop {
@@ -75,23 +46,26 @@ async fn one_address_cannot_take_every_inbound_slot() {
 	// ten seconds before the transport gives up on it) and none is refused.
 	let mut crowd = Vec::new();
 	for _ in 0..3 {
-		crowd.push(half_open("127.0.0.2", port).await);
+		crowd.push(common::half_open("127.0.0.2", port).await);
 	}
 	for stream in &mut crowd {
-		assert!(!closed_within(stream, Duration::from_millis(300)).await, "a connection within the cap was closed");
+		assert!(
+			!common::closed_within(stream, Duration::from_millis(300)).await,
+			"a connection within the cap was closed"
+		);
 	}
 	assert_no_refusal(&mut refusals, "within the cap").await;
 	// The fourth from the same address is closed at once, with a reason that names it.
-	let mut over = half_open("127.0.0.2", port).await;
-	assert!(closed_within(&mut over, Duration::from_secs(5)).await, "a connection over the cap was kept");
+	let mut over = common::half_open("127.0.0.2", port).await;
+	assert!(common::closed_within(&mut over, Duration::from_secs(5)).await, "a connection over the cap was kept");
 	let refusal = tokio::time::timeout(Duration::from_secs(5), refusals.recv())
 		.await
 		.expect("the refusal reaches the swarm")
 		.expect("node task alive");
 	assert!(refusal.contains("127.0.0.2") && refusal.contains("inbound connections"), "{refusal}");
 	// Another address still gets in, and a real client is still answered.
-	let mut other = half_open("127.0.0.3", port).await;
-	assert!(!closed_within(&mut other, Duration::from_millis(300)).await, "another address was refused");
+	let mut other = common::half_open("127.0.0.3", port).await;
+	assert!(!common::closed_within(&mut other, Duration::from_millis(300)).await, "another address was refused");
 	assert_no_refusal(&mut refusals, "from another address").await;
 	let client = Client::start(&genesis, Limits::default(), 4).expect("client");
 	let answer = client
@@ -108,10 +82,10 @@ async fn one_address_cannot_take_every_inbound_slot() {
 	while refusals.try_recv().is_ok() {}
 	let mut back = Vec::new();
 	for _ in 0..3 {
-		back.push(half_open("127.0.0.2", port).await);
+		back.push(common::half_open("127.0.0.2", port).await);
 	}
 	for stream in &mut back {
-		assert!(!closed_within(stream, Duration::from_millis(300)).await, "a returning connection was closed");
+		assert!(!common::closed_within(stream, Duration::from_millis(300)).await, "a returning connection was closed");
 	}
 	assert_no_refusal(&mut refusals, "after the crowd left").await;
 }

@@ -96,6 +96,15 @@ pub fn wait_until(timeout: Duration, what: &str, mut check: impl FnMut() -> Resu
 	}
 }
 
+/// Send signal `name` (`INT`, `STOP`, ...) to process `pid`.
+pub fn signal(pid: u32, name: &str) -> Result<()> {
+	let status = Command::new("kill").arg(format!("-{name}")).arg(pid.to_string()).status()?;
+	if !status.success() {
+		bail!("kill -{name} {pid} failed");
+	}
+	Ok(())
+}
+
 /// How to start one node.
 #[derive(Clone, Debug)]
 pub struct NodeConfig {
@@ -235,14 +244,27 @@ impl Node {
 			.as_ref()
 			.map(|child| child.id())
 			.ok_or_else(|| anyhow::anyhow!("the node is not running"))?;
-		let status = Command::new("kill")
-			.arg(if frozen { "-STOP" } else { "-CONT" })
-			.arg(pid.to_string())
-			.status()?;
-		if !status.success() {
-			bail!("kill {} failed", if frozen { "-STOP" } else { "-CONT" });
-		}
-		Ok(())
+		signal(pid, if frozen { "STOP" } else { "CONT" })
+	}
+
+	/// Wait (up to 15 s) until the node's log after byte `offset` has a line with `needle`,
+	/// and return the first such line.
+	pub fn logged(&self, offset: usize, needle: &str) -> Result<String> {
+		let mut line = None;
+		wait_until(Duration::from_secs(15), &format!("a log line with {needle:?}"), || {
+			line = self.log_lines(offset, needle).into_iter().next();
+			Ok(line.is_some())
+		})?;
+		line.ok_or_else(|| anyhow::anyhow!("no log line with {needle:?}"))
+	}
+
+	/// The lines of the node's log after byte `offset` that contain `needle`.
+	pub fn log_lines(&self, offset: usize, needle: &str) -> Vec<String> {
+		self.log_since(offset)
+			.lines()
+			.filter(|line| line.contains(needle))
+			.map(str::to_string)
+			.collect()
 	}
 
 	/// Kill the process with SIGKILL, as a crash would.

@@ -4,7 +4,7 @@
 use std::{
 	io::Read,
 	net::TcpListener,
-	process::{Command, Stdio},
+	process::{Child, Command, ExitStatus, Stdio},
 	time::{Duration, Instant},
 };
 
@@ -36,24 +36,31 @@ fn run_program(program: &std::path::Path, args: &[&str]) -> (i32, String) {
 		let _ = pipe.read_to_string(&mut text);
 		text
 	});
+	let status = wait_or_kill(&mut child, FAIL_WITHIN);
+	let stderr = reader.join().unwrap_or_default();
+	let Some(status) = status else {
+		panic!(
+			"{} {args:?} was still running after {FAIL_WITHIN:?}: it should have failed\n{stderr}",
+			program.display()
+		);
+	};
+	(status.code().unwrap_or(-1), stderr)
+}
+
+/// Wait for `child` to exit, at most `within`; past that, kill it and return `None`.
+fn wait_or_kill(child: &mut Child, within: Duration) -> Option<ExitStatus> {
 	let started = Instant::now();
-	let status = loop {
-		if let Some(status) = child.try_wait().expect("waiting on the node") {
-			break status;
+	loop {
+		if let Some(status) = child.try_wait().expect("waiting on the child") {
+			return Some(status);
 		}
-		if started.elapsed() > FAIL_WITHIN {
+		if started.elapsed() > within {
 			let _ = child.kill();
 			let _ = child.wait();
-			let stderr = reader.join().unwrap_or_default();
-			panic!(
-				"{} {args:?} was still running after {FAIL_WITHIN:?}: it should have failed\n{stderr}",
-				program.display()
-			);
+			return None;
 		}
 		std::thread::sleep(Duration::from_millis(50));
-	};
-	let stderr = reader.join().unwrap_or_default();
-	(status.code().unwrap_or(-1), stderr)
+	}
 }
 
 fn assert_clean_failure(args: &[&str], mentions: &str) {
@@ -177,20 +184,8 @@ fn shoal_stops_on_sigint_even_while_blocked() {
 	let _stdin = child.stdin.take();
 	std::thread::sleep(Duration::from_secs(1));
 	assert!(child.try_wait().unwrap().is_none(), "keys restore ended without input");
-	let signalled = Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
-	assert!(signalled.success());
-	let started = Instant::now();
-	let status = loop {
-		if let Some(status) = child.try_wait().unwrap() {
-			break status;
-		}
-		if started.elapsed() > Duration::from_secs(20) {
-			let _ = child.kill();
-			let _ = child.wait();
-			panic!("shoal still runs 20 s after SIGINT");
-		}
-		std::thread::sleep(Duration::from_millis(50));
-	};
+	shoal_e2e::signal(child.id(), "INT").unwrap();
+	let status = wait_or_kill(&mut child, Duration::from_secs(20)).expect("shoal still runs 20 s after SIGINT");
 	let mut stdout = String::new();
 	child.stdout.take().unwrap().read_to_string(&mut stdout).unwrap();
 	assert_eq!(status.code(), Some(130), "{status:?}: {stdout}");

@@ -476,12 +476,9 @@ fn interrupted_get(user: &User, file_id: &str, dir: &Path) -> Result<()> {
 	let ended = if ended_early || started.is_err() {
 		Ok(())
 	} else {
-		match Command::new("kill").args(["-INT", &child.id().to_string()]).status() {
-			Ok(status) if status.success() => {
-				wait_until(Duration::from_secs(15), "the get to end after SIGINT", || Ok(child.try_wait()?.is_some()))
-			},
-			other => Err(anyhow!("kill -INT failed: {other:?}")),
-		}
+		shoal_e2e::signal(child.id(), "INT").and_then(|()| {
+			wait_until(Duration::from_secs(15), "the get to end after SIGINT", || Ok(child.try_wait()?.is_some()))
+		})
 	};
 	if started.is_err() || ended.is_err() {
 		let _ = child.kill();

@@ -224,29 +224,13 @@ async fn a_good_peer_is_answered(target: &Target, client: &Client, what: &str) {
 	eprintln!("{what}: good peer answered in {:?}", started.elapsed());
 }
 
-/// Wait until the node's log after `offset` has a line with `needle`, and return it.
-fn logged(node: &Node, offset: usize, needle: &str) -> String {
-	let mut line = String::new();
-	wait_until(Duration::from_secs(15), &format!("a log line with {needle:?}"), || {
-		line = node
-			.log_since(offset)
-			.lines()
-			.find(|l| l.contains(needle))
-			.unwrap_or_default()
-			.to_string();
-		Ok(!line.is_empty())
-	})
-	.unwrap();
-	line
-}
-
 #[test]
 fn the_overlay_survives_abuse_and_keeps_serving() {
 	let _serial = serial();
 	let dir = tempfile::tempdir().unwrap();
 	let node = Node::start(NodeConfig::new("dev", "dev", dir.path().join("dev"))).unwrap();
 	let rpc = node.rpc();
-	let listening = logged(&node, 0, "overlay listening on");
+	let listening = node.logged(0, "overlay listening on").unwrap();
 	let peer: PeerId = listening.rsplit("/p2p/").next().unwrap().trim().parse().unwrap();
 	let genesis: [u8; 32] = chain::from_hex(&chain::block_hash(&rpc, 0).unwrap())
 		.unwrap()
@@ -278,7 +262,7 @@ fn the_overlay_survives_abuse_and_keeps_serving() {
 			}
 		};
 		assert!(closed, "the node kept a connection that sent garbage instead of a handshake");
-		eprintln!("garbage: {}", logged(&node, offset, "incoming overlay connection from"));
+		eprintln!("garbage: {}", node.logged(offset, "incoming overlay connection from").unwrap());
 		a_good_peer_is_answered(&target, &client, "after garbage").await;
 
 		// A frame announcing 4 GiB, and one a byte over the small-message limit: refused
@@ -288,7 +272,7 @@ fn the_overlay_survives_abuse_and_keeps_serving() {
 			abuse(&target, "put", vec![Abuse::Send(frame(u32::MAX, &[0; 100]))], Duration::from_secs(15)).await;
 		assert!(matches!(outcomes.as_slice(), [Err(_)]), "an oversized put was answered: {outcomes:?}");
 		eprintln!("oversized put, the abuser saw: {outcomes:?}");
-		let line = logged(&node, offset, "over this protocol's limit of");
+		let line = node.logged(offset, "over this protocol's limit of").unwrap();
 		assert!(line.contains("dropped a put request"), "the line names the protocol: {line}");
 		eprintln!("oversized put: {line}");
 		let offset = node.log_len();
@@ -296,7 +280,7 @@ fn the_overlay_survives_abuse_and_keeps_serving() {
 		let (_swarm, outcomes) =
 			abuse(&target, "have", vec![Abuse::Send(frame(over, &[0; 100]))], Duration::from_secs(15)).await;
 		assert!(matches!(outcomes.as_slice(), [Err(_)]), "an oversized have was answered: {outcomes:?}");
-		let line = logged(&node, offset, "over this protocol's limit of");
+		let line = node.logged(offset, "over this protocol's limit of").unwrap();
 		assert!(line.contains("dropped a have request"), "the line names the protocol: {line}");
 		a_good_peer_is_answered(&target, &client, "after oversized frames").await;
 
@@ -319,12 +303,7 @@ fn the_overlay_survives_abuse_and_keeps_serving() {
 		assert_eq!(outcomes.len(), 3, "every bad frame ends its stream: {outcomes:?}");
 		assert!(outcomes.iter().all(|o| o.is_err()), "a bad frame was answered: {outcomes:?}");
 		eprintln!("malformed frames, the abuser saw: {outcomes:?}");
-		let count = || {
-			node.log_since(offset)
-				.lines()
-				.filter(|l| l.contains("dropped a have request"))
-				.count()
-		};
+		let count = || node.log_lines(offset, "dropped a have request").len();
 		wait_until(Duration::from_secs(15), "a log line per bad frame", || Ok(count() >= 3)).unwrap();
 		let log = node.log_since(offset);
 		let lines: Vec<&str> = log.lines().filter(|l| l.contains("dropped a have request")).collect();
@@ -387,7 +366,7 @@ fn the_overlay_survives_abuse_and_keeps_serving() {
 		assert!(haves.iter().all(|o| o.is_err()), "a half-open have was answered: {haves:?}");
 		let abandoned = |protocol: &str| {
 			let needle = format!("dropped a {protocol} request abandoned before it arrived whole");
-			node.log_since(offset).lines().filter(|l| l.contains(&needle)).count()
+			node.log_lines(offset, &needle).len()
 		};
 		wait_until(Duration::from_secs(15), "the node's lines about the half-open streams", || {
 			Ok(abandoned("put") >= limits.put_streams && abandoned("have") > 0)

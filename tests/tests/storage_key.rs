@@ -149,19 +149,16 @@ fn a_node_runs_its_worker_under_the_generated_key_with_its_metrics_on_the_endpoi
 		(text, client.peer_id())
 	});
 	// One line per refused request, naming the peer and why.
-	for (what, why) in [("refused a shard from", "malformed"), ("refused a get from", "no such file")] {
-		let needle = format!("{what} {asker}: ");
-		let lines = || -> Vec<String> {
-			node.log_since(offset)
-				.lines()
-				.filter(|l| l.contains(&needle))
-				.map(str::to_string)
-				.collect()
-		};
-		wait_until(std::time::Duration::from_secs(15), &format!("a log line {needle:?}"), || Ok(!lines().is_empty()))
-			.unwrap();
-		std::thread::sleep(std::time::Duration::from_secs(1));
-		let lines = lines();
+	let refusals = [
+		(format!("refused a shard from {asker}: "), "malformed"),
+		(format!("refused a get from {asker}: "), "no such file"),
+	];
+	for (needle, _) in &refusals {
+		node.logged(offset, needle).unwrap();
+	}
+	std::thread::sleep(std::time::Duration::from_secs(1));
+	for (needle, why) in &refusals {
+		let lines = node.log_lines(offset, needle);
 		assert_eq!(lines.len(), 1, "one line per refused request: {lines:#?}");
 		assert!(lines[0].contains(why), "the line says why: {}", lines[0]);
 	}

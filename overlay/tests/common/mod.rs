@@ -1,9 +1,12 @@
 //! What the overlay's swarm tests (and `benches/transport.rs`) share: a serving node-side
-//! swarm on a loopback port.
+//! swarm on a loopback port, and raw TCP connections that never start a handshake.
+
+use std::time::Duration;
 
 use futures::StreamExt;
-use libp2p::{identity::Keypair, swarm::SwarmEvent, Multiaddr, PeerId, Swarm};
+use libp2p::{identity::Keypair, multiaddr::Protocol, swarm::SwarmEvent, Multiaddr, PeerId, Swarm};
 use shoal_overlay::behaviour::{swarm_with, Behaviour, Limits, Security};
+use tokio::{io::AsyncReadExt, net::TcpSocket};
 
 /// A serving swarm for the chain `genesis` over `security` with `limits`, listening on
 /// 127.0.0.1: the swarm (not yet driven beyond its listen address), its peer id and its
@@ -25,4 +28,43 @@ pub async fn listening_node(
 		}
 	};
 	(node, peer, address)
+}
+
+/// The TCP port of a listen address.
+#[allow(dead_code)]
+pub fn tcp_port(address: &Multiaddr) -> u16 {
+	address
+		.iter()
+		.find_map(|p| match p {
+			Protocol::Tcp(port) => Some(port),
+			_ => None,
+		})
+		.expect("a TCP address")
+}
+
+/// A raw TCP connection from `source` that never starts its handshake.
+#[allow(dead_code)] // not every test file uses every helper
+pub async fn half_open(source: &str, port: u16) -> tokio::net::TcpStream {
+	let socket = TcpSocket::new_v4().expect("socket");
+	socket
+		.bind(format!("{source}:0").parse().expect("source"))
+		.expect("bind a loopback source address");
+	socket
+		.connect(format!("127.0.0.1:{port}").parse().expect("target"))
+		.await
+		.expect("connect")
+}
+
+/// Whether the node closed `stream` within `wait` (a read returns end of file or an error).
+#[allow(dead_code)]
+pub async fn closed_within(stream: &mut tokio::net::TcpStream, wait: Duration) -> bool {
+	let mut byte = [0u8; 64];
+	loop {
+		match tokio::time::timeout(wait, stream.read(&mut byte)).await {
+			Err(_) => return false,
+			Ok(Ok(0)) | Ok(Err(_)) => return true,
+			// Bytes of a handshake the node started (it speaks first on multistream-select).
+			Ok(Ok(_)) => continue,
+		}
+	}
 }
