@@ -377,8 +377,10 @@ fn a_wrong_mnemonic_is_told_so(network: &LocalNetwork, dir: &Path, file_id: &str
 }
 
 /// Step 4: with a holder frozen, then one primary holder SIGKILLed, then the whole primary
-/// group, a get still brings the file back; with a whole group down blocks keep coming and
-/// finality waits; the killed nodes restart and finality catches up before the next case.
+/// group, a get still brings the file back (and with the holder frozen a put goes live on
+/// the other five); with a whole group down blocks keep coming and finality waits, and a
+/// get stalled by two more frozen holders stops on SIGINT leaving no file; the killed nodes
+/// restart and finality catches up before the next case.
 fn survives_killed_holders(network: &mut LocalNetwork, user: &User, dir: &Path, file_id: &str) -> Result<()> {
 	let status = user.json(&["status", file_id])?;
 	let primary = status["primary"].as_u64().unwrap_or(0) as usize;
